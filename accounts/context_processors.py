@@ -1,0 +1,52 @@
+"""Navigation for the visitor's role, built once per request for the base layout."""
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name) per role; entries whose URL does not exist (yet) are left out.
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    "anonymous": [
+        ("Jurisdictions", "jurisdictions:list"),
+        ("Practice areas", "jurisdictions:practice-areas"),
+    ],
+    "client": [
+        ("Dashboard", "engagements:client-dashboard"),
+        ("Matters", "engagements:matter-list"),
+        ("Post a matter", "engagements:matter-create"),
+        ("Jurisdictions", "jurisdictions:list"),
+    ],
+    "lawyer": [
+        ("My application", "lawyers:profile"),
+        ("Offers", "engagements:offer-inbox"),
+        ("Engagements", "engagements:lawyer-engagements"),
+        ("Jurisdictions", "jurisdictions:list"),
+    ],
+    "staff": [
+        ("Staff dashboard", "engagements:staff-dashboard"),
+        ("Vetting queue", "admin:lawyers_lawyerprofile_changelist"),
+        ("Admin", "admin:index"),
+        ("Jurisdictions", "jurisdictions:list"),
+    ],
+}
+
+
+def visitor_role(user) -> str:  # type: ignore[no-untyped-def]
+    if not user.is_authenticated:
+        return "anonymous"
+    if user.is_staff:
+        return "staff"
+    if hasattr(user, "lawyer_profile"):
+        return "lawyer"
+    return "client"
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    role = visitor_role(request.user)
+    items = []
+    for label, name in NAVIGATION[role]:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    return {"nav_items": items, "visitor_role": role}

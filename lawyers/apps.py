@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LawyersConfig(AppConfig):
+    name = "lawyers"
+    verbose_name = "Lawyer network"

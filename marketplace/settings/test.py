@@ -1,0 +1,18 @@
+"""Test settings: fast hashing, in-memory email, jobs eager unless a test asks for a real worker."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-0123456789")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+MEDIA_ROOT = BASE_DIR / "var" / "test-uploads"
+# Ordinary tests run jobs in-process; tests marked `worker` switch this off and use a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

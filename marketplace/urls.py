@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from accounts.urls import auth_urlpatterns
+from marketplace import views
+
+api_v1 = [
+    path("", include("jurisdictions.api_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include(auth_urlpatterns)),
+    path("accounts/", include("accounts.urls")),
+    path("jurisdictions/", include("jurisdictions.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+handler400 = "marketplace.views.bad_request"
+handler403 = "marketplace.views.permission_denied"
+handler404 = "marketplace.views.page_not_found"
+handler500 = "marketplace.views.server_error"
+
+admin.site.site_header = "Counsel Network — talent team"
+admin.site.site_title = "Counsel Network admin"
+admin.site.index_title = "Network operations"

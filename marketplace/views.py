@@ -1,0 +1,78 @@
+"""Project-level pages: the home page, the health check and the friendly error pages."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from jurisdictions.models import Jurisdiction, PracticeArea
+
+    context = {
+        "active_jurisdiction_count": Jurisdiction.objects.filter(is_active=True).count(),
+        "practice_area_count": PracticeArea.objects.count(),
+    }
+    return render(request, "home.html", context)
+
+
+def _database_ok() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True, connection.vendor
+    except Exception as exc:
+        logger.warning("health check: database unreachable: %s", exc)
+        return False, type(exc).__name__
+
+
+def _broker_ok() -> tuple[bool, str]:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True, "eager (jobs run in-process)"
+    from marketplace.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "redis"
+    except Exception as exc:
+        logger.warning("health check: broker unreachable: %s", exc)
+        return False, type(exc).__name__
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    db_ok, db_detail = _database_ok()
+    broker_ok, broker_detail = _broker_ok()
+    ok = db_ok and broker_ok
+    body = {
+        "status": "ok" if ok else "error",
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
+    }
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the error may be the database itself.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
