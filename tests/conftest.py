@@ -16,8 +16,33 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
             reason=f"no chromium at {chromium} (CI installs it and sets REQUIRE_BROWSER_TESTS=1)"
         )
         for item in items:
-            if "browser" in item.keywords:
+            if "browser" in item.keywords or "/browser/" in str(item.fspath):
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):  # type: ignore[no-untyped-def]
+    """Jurisdictions, practice areas and exchange rates, as `migrate` loads them.
+
+    Transactional tests (live server, real worker) flush every table afterwards, so the next test
+    that touches the database re-loads them: an idempotent loader, one query when already there.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server", "live_worker"}
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    try:
+        from jurisdictions.services import reference_data_ensure
+    except ImportError:  # the loader lands with the jurisdictions work
+        return
+    reference_data_ensure()
 
 
 @pytest.fixture(autouse=True)
