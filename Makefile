@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_LAWYERS ?= 300
 DEMO_SEED ?= 1
 
-.PHONY: help setup run migrate seed test test-fast lint format worker beat web bench prove clean
+.PHONY: help setup run migrate seed test lint format worker beat web check-deploy bench prove clean
 
 help:
 	@echo "make run     - set up, migrate, seed demo data and serve on http://127.0.0.1:$(PORT)"
@@ -56,6 +56,12 @@ beat: setup
 web: setup
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn marketplace.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+
+check-deploy: setup
+	DJANGO_SETTINGS_MODULE=marketplace.settings.production \
+	SECRET_KEY=$${SECRET_KEY:-ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-counsel.example} \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache

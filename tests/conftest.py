@@ -2,6 +2,11 @@
 
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +91,125 @@ def lawyer_user():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def staff_user():  # type: ignore[no-untyped-def]
     return factories.StaffUserFactory(email="staff@counsel.test")
+
+
+def _postgres_and_broker() -> tuple[bool, str]:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return False, "needs DATABASE_URL pointing at PostgreSQL"
+    if not (os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")):
+        return False, "needs REDIS_URL (or CELERY_BROKER_URL)"
+    return True, ""
+
+
+@pytest.fixture
+def live_worker(transactional_db, settings):  # type: ignore[no-untyped-def]
+    """A real `celery worker` process on Redis, using this test run's PostgreSQL database.
+
+    Jobs enqueued by the code under test go through the broker to that process; the test then
+    waits for their effects in the database. Skipped without PostgreSQL and Redis unless
+    REQUIRE_WORKER_TESTS=1 (CI), where a missing service is a failure.
+    """
+    ok, why = _postgres_and_broker()
+    if not ok:
+        if os.environ.get("REQUIRE_WORKER_TESTS"):
+            pytest.fail(f"worker tests are required but cannot run: {why}")
+        pytest.skip(why)
+    worker = WorkerProcess()
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+class WorkerProcess:
+    """Start, wait for, and stop a Celery worker subprocess on a queue of its own."""
+
+    def __init__(self, concurrency: int = 1) -> None:
+        import uuid
+
+        self.queue = f"test-{uuid.uuid4().hex[:12]}"
+        self.concurrency = concurrency
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = Path(tempfile.gettempdir()) / f"celery-{self.queue}.log"
+
+    def environment(self) -> dict[str, str]:
+        from django.db import connection
+
+        db = connection.settings_dict
+        host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{host}:{port}/{db['NAME']}"
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings.test",
+            "DATABASE_URL": url,
+            "CELERY_QUEUE": self.queue,
+            "WORKER_PROCESS": "1",
+        }
+
+    def start(self) -> None:
+        from marketplace.celery import app
+
+        self._saved = (app.conf.task_always_eager, app.conf.task_default_queue)
+        app.conf.task_always_eager = False
+        app.conf.task_default_queue = self.queue
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "marketplace",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={self.concurrency}",
+                "-Q",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"{self.queue}@%h",
+            ],
+            env=self.environment(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"celery worker exited early:\n{self.log_path.read_text()[-4000:]}")
+            if b"ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"celery worker not ready in 60 s:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        from marketplace.celery import app
+
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        app.conf.task_always_eager, app.conf.task_default_queue = self._saved
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, message: str = ""):  # type: ignore[no-untyped-def]
+    """Poll `predicate` until it returns a truthy value; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(message or f"condition not met within {timeout} s")
