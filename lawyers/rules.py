@@ -10,6 +10,8 @@ from typing import Any
 import pycountry
 from django.core.exceptions import ValidationError
 
+from lawyers.uploads import extension_for
+
 _SPACES = re.compile(r"\s+")
 _NAME_NOISE = re.compile(r"[^\w\s&]")
 
@@ -58,9 +60,7 @@ def currency_choices() -> list[tuple[str, str]]:
 
 def document_upload_to(instance: Any, filename: str) -> str:
     """A random storage name: the uploader's file name never reaches the filesystem."""
-    extension = {"application/pdf": ".pdf"}.get(getattr(instance, "content_type", ""), "")
-    if not extension and getattr(instance, "content_type", "").endswith("wordprocessingml.document"):
-        extension = ".docx"
+    extension = extension_for(getattr(instance, "content_type", ""))
     today = dt.date.today()
     return str(PurePath("lawyer-documents", f"{today:%Y/%m}", f"{uuid.uuid4().hex}{extension}"))
 

@@ -1,0 +1,450 @@
+"""Django admin for the talent team: the vetting queue, one review page per lawyer, the sanctions list.
+
+Every action calls a service per profile and reports each profile's outcome; nothing here decides.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from jurisdictions.models import Jurisdiction, PracticeArea
+from lawyers import services
+from lawyers.forms import DecisionReasonForm
+from lawyers.models import (
+    BarAdmission,
+    Document,
+    LawyerProfile,
+    PracticeAreaExperience,
+    SanctionedEntry,
+    VettingCheck,
+    VettingDecision,
+)
+from marketplace.errors import DomainError
+
+Status = LawyerProfile.Status
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+
+class AdmissionJurisdictionFilter(admin.SimpleListFilter):
+    title = "jurisdiction (admission)"
+    parameter_name = "jurisdiction"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        used = Jurisdiction.objects.filter(Exists(BarAdmission.objects.filter(jurisdiction=OuterRef("pk"))))
+        return [(j.code, f"{j.code} {j.name}") for j in used.order_by("code")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        admitted = BarAdmission.objects.filter(profile=OuterRef("pk"), jurisdiction__code=self.value())
+        return queryset.filter(Exists(admitted))
+
+
+class PracticeAreaFilter(admin.SimpleListFilter):
+    title = "practice area"
+    parameter_name = "practice_area"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(area.slug, str(area)) for area in PracticeArea.objects.select_related("parent")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        # A top-level area also matches the profiles listing one of its sub-areas.
+        area = Q(practice_area__slug=self.value()) | Q(practice_area__parent__slug=self.value())
+        return queryset.filter(Exists(PracticeAreaExperience.objects.filter(area, profile=OuterRef("pk"))))
+
+
+class FailingCheckFilter(admin.SimpleListFilter):
+    title = "failing check"
+    parameter_name = "failing_check"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("any", "Any check"), *VettingCheck.Name.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        failing = VettingCheck.objects.filter(profile=OuterRef("pk"), result=VettingCheck.Result.FAIL)
+        if self.value() != "any":
+            failing = failing.filter(name=self.value())
+        return queryset.filter(Exists(failing))
+
+
+# --- inlines ----------------------------------------------------------------------------------------
+
+
+class BarAdmissionInlineForm(forms.ModelForm):
+    verify = forms.BooleanField(required=False, label="Verify now")
+
+    class Meta:
+        model = BarAdmission
+        fields: list[str] = []
+
+
+class BarAdmissionInline(admin.TabularInline):
+    model = BarAdmission
+    form = BarAdmissionInlineForm
+    fields = ["jurisdiction", "registration_number", "year_admitted", "verified_at", "verified_by", "verify"]
+    readonly_fields = ["jurisdiction", "registration_number", "year_admitted", "verified_at", "verified_by"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("jurisdiction", "verified_by")
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VettingCheckInline(_ReadOnlyInline):
+    model = VettingCheck
+    fields = ["name", "result", "detail", "ran_at"]
+    readonly_fields = fields
+    verbose_name_plural = "automated checks"
+
+
+class DocumentInline(_ReadOnlyInline):
+    model = Document
+    fields = ["kind", "download", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="File")
+    def download(self, document: Document) -> str:
+        url = reverse("lawyers:document-download", kwargs={"document_pk": document.pk})
+        return format_html('<a href="{}">{}</a>', url, document.original_filename)
+
+
+class VettingDecisionInline(_ReadOnlyInline):
+    model = VettingDecision
+    fields = ["at", "from_status", "to_status", "by", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = "decisions (audit trail)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("by")
+
+
+# --- the vetting queue ------------------------------------------------------------------------------
+
+# Transitions offered on the review page: (service, needs a reason, button label).
+TRANSITIONS: dict[str, tuple[Callable[..., Any], bool, str]] = {
+    "start_review": (services.lawyer_profile_start_review, False, "Start review"),
+    "approve": (services.lawyer_profile_approve, False, "Approve"),
+    "reject": (services.lawyer_profile_reject, True, "Reject"),
+    "suspend": (services.lawyer_profile_suspend, True, "Suspend"),
+    "reinstate": (services.lawyer_profile_reinstate, True, "Reinstate"),
+}
+TRANSITIONS_FROM: dict[str, list[str]] = {
+    Status.APPLIED: ["start_review"],
+    Status.IN_REVIEW: ["approve", "reject"],
+    Status.VETTED: ["suspend"],
+    Status.SUSPENDED: ["reinstate"],
+}
+
+
+@admin.register(LawyerProfile)
+class LawyerProfileAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "email",
+        "status",
+        "submitted_at",
+        "seniority_years",
+        "admissions_summary",
+        "failing_checks",
+    ]
+    list_filter = ["status", AdmissionJurisdictionFilter, PracticeAreaFilter, FailingCheckFilter]
+    search_fields = ["user__email", "user__full_name", "admissions__registration_number"]
+    ordering = ["submitted_at", "pk"]
+    list_per_page = 50
+    fields = [
+        "user",
+        "status",
+        "headline",
+        "bio",
+        "hourly_rate",
+        "rate_currency",
+        "weekly_capacity_hours",
+        "seniority_years",
+        "submitted_at",
+        "decided_at",
+        "decision_reason",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    inlines = [BarAdmissionInline, VettingCheckInline, DocumentInline, VettingDecisionInline]
+    actions = [
+        "verify_admissions",
+        "start_review",
+        "approve",
+        "reject",
+        "suspend",
+        "reinstate",
+    ]
+    history_list_display = ["status", "hourly_rate", "rate_currency"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .prefetch_related("admissions__jurisdiction")
+            .annotate(
+                failing_count=Count(
+                    "checks", filter=Q(checks__result=VettingCheck.Result.FAIL), distinct=True
+                )
+            )
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # profiles are created when a lawyer signs up
+
+    @admin.display(description="Name", ordering="user__full_name")
+    def name(self, profile: LawyerProfile) -> str:
+        return profile.user.get_full_name()
+
+    @admin.display(description="Email", ordering="user__email")
+    def email(self, profile: LawyerProfile) -> str:
+        return profile.user.email
+
+    @admin.display(description="Admissions")
+    def admissions_summary(self, profile: LawyerProfile) -> str:
+        return (
+            format_html_join(
+                ", ",
+                "{}{}",
+                ((a.jurisdiction.code, " ✓" if a.verified_at else "") for a in profile.admissions.all()),
+            )
+            or "—"
+        )
+
+    @admin.display(description="Failing checks", ordering="failing_count")
+    def failing_checks(self, profile: LawyerProfile) -> int:
+        return getattr(profile, "failing_count", 0)
+
+    # Staff review here; they never edit what the lawyer wrote. Only admissions get verified.
+    def save_model(self, request: HttpRequest, obj: LawyerProfile, form: Any, change: bool) -> None:
+        return None
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not BarAdmission:
+            return
+        verified = 0
+        for admission_form in formset.forms:
+            if admission_form.cleaned_data.get("verify") and admission_form.instance.pk:
+                verified += services.bar_admission_verify(admission=admission_form.instance, by=request.user)
+        if verified:
+            messages.success(request, f"Verified {verified} admission{'s' if verified != 1 else ''}.")
+
+    # --- bulk actions: the service per profile, each outcome reported ---
+
+    def _apply(
+        self, request: HttpRequest, profiles: QuerySet, service: Callable[..., Any], **kwargs: Any
+    ) -> None:
+        done = 0
+        for profile in profiles.order_by("pk"):
+            try:
+                service(profile=profile, by=request.user, **kwargs)
+            except DomainError as exc:
+                self.message_user(request, f"{profile}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, f"Done for {done} profile{'s' if done != 1 else ''}.", messages.SUCCESS
+            )
+
+    def _with_reason(
+        self, request: HttpRequest, profiles: QuerySet, transition: str
+    ) -> TemplateResponse | None:
+        """Ask for the reason on an intermediate page, then apply the transition to each profile."""
+        service, _, label = TRANSITIONS[transition]
+        form = DecisionReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            self._apply(request, profiles, service, reason=form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{label}: give a reason",
+            "opts": self.model._meta,
+            "profiles": profiles,
+            "form": form,
+            "transition": transition,
+            "label": label,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "bulk": True,
+        }
+        return TemplateResponse(request, "admin/lawyers/lawyerprofile/decision_reason.html", context)
+
+    @admin.action(description="Verify all admissions of the selected profiles")
+    def verify_admissions(self, request: HttpRequest, profiles: QuerySet) -> None:
+        admissions = BarAdmission.objects.filter(profile__in=profiles, verified_at__isnull=True).order_by(
+            "pk"
+        )
+        verified = sum(services.bar_admission_verify(admission=a, by=request.user) for a in admissions)
+        self.message_user(
+            request, f"Verified {verified} admission{'s' if verified != 1 else ''}.", messages.SUCCESS
+        )
+
+    @admin.action(description="Start review of the selected profiles")
+    def start_review(self, request: HttpRequest, profiles: QuerySet) -> None:
+        self._apply(request, profiles, services.lawyer_profile_start_review)
+
+    @admin.action(description="Approve the selected profiles")
+    def approve(self, request: HttpRequest, profiles: QuerySet) -> None:
+        self._apply(request, profiles, services.lawyer_profile_approve)
+
+    @admin.action(description="Reject the selected profiles (reason required)")
+    def reject(self, request: HttpRequest, profiles: QuerySet) -> TemplateResponse | None:
+        return self._with_reason(request, profiles, "reject")
+
+    @admin.action(description="Suspend the selected profiles (reason required)")
+    def suspend(self, request: HttpRequest, profiles: QuerySet) -> TemplateResponse | None:
+        return self._with_reason(request, profiles, "suspend")
+
+    @admin.action(description="Reinstate the selected profiles (reason required)")
+    def reinstate(self, request: HttpRequest, profiles: QuerySet) -> TemplateResponse | None:
+        return self._with_reason(request, profiles, "reinstate")
+
+    # --- one profile: decision buttons on the review page ---
+
+    def get_urls(self) -> list[Any]:
+        custom = [
+            path(
+                "<int:object_id>/decide/<slug:transition>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="lawyers_lawyerprofile_decide",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        profile = self.get_object(request, object_id)
+        buttons = []
+        if profile is not None:
+            buttons = [
+                (TRANSITIONS[name][2], reverse("admin:lawyers_lawyerprofile_decide", args=[profile.pk, name]))
+                for name in TRANSITIONS_FROM.get(profile.status, [])
+            ]
+        extra_context = {**(extra_context or {}), "decision_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request: HttpRequest, object_id: int, transition: str) -> HttpResponse:
+        if transition not in TRANSITIONS or not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:lawyers_lawyerprofile_changelist"))
+        profile = get_object_or_404(self.get_queryset(request), pk=object_id)
+        service, needs_reason, label = TRANSITIONS[transition]
+        form = DecisionReasonForm(request.POST or None)
+        form.fields["reason"].required = needs_reason
+        if request.method == "POST" and form.is_valid():
+            kwargs = {"reason": form.cleaned_data["reason"]} if transition != "start_review" else {}
+            try:
+                service(profile=profile, by=request.user, **kwargs)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, f"{profile}: {label.lower()} done.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:lawyers_lawyerprofile_change", args=[profile.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{label}: {profile}",
+            "opts": self.model._meta,
+            "original": profile,
+            "profiles": [profile],
+            "form": form,
+            "transition": transition,
+            "label": label,
+            "needs_reason": needs_reason,
+            "bulk": False,
+        }
+        return TemplateResponse(request, "admin/lawyers/lawyerprofile/decision_reason.html", context)
+
+
+@admin.register(BarAdmission)
+class BarAdmissionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "profile",
+        "jurisdiction",
+        "registration_number",
+        "year_admitted",
+        "verified_at",
+        "verified_by",
+    ]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter), "jurisdiction"]
+    list_select_related = ["profile__user", "jurisdiction", "verified_by"]
+    search_fields = ["registration_number", "profile__user__email", "profile__user__full_name"]
+    readonly_fields = list_display
+    fields = list_display
+    actions = ["verify_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: BarAdmission, form: Any, change: bool) -> None:
+        return None
+
+    @admin.action(description="Verify selected admissions")
+    def verify_selected(self, request: HttpRequest, admissions: QuerySet) -> None:
+        verified = sum(
+            services.bar_admission_verify(admission=a, by=request.user) for a in admissions.order_by("pk")
+        )
+        self.message_user(
+            request, f"Verified {verified} admission{'s' if verified != 1 else ''}.", messages.SUCCESS
+        )
+
+
+@admin.register(VettingDecision)
+class VettingDecisionAdmin(admin.ModelAdmin):
+    list_display = ["at", "profile", "from_status", "to_status", "by", "reason", "notified_at"]
+    list_filter = ["to_status"]
+    list_select_related = ["profile__user", "by"]
+    search_fields = ["profile__user__email", "reason"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SanctionedEntry)
+class SanctionedEntryAdmin(admin.ModelAdmin):
+    list_display = ["name", "jurisdiction", "registration_number", "source", "created_at"]
+    list_filter = ["jurisdiction"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["name", "registration_number", "source"]
+    fields = ["name", "jurisdiction", "registration_number", "source", "note"]
+
+    def save_model(self, request: HttpRequest, obj: SanctionedEntry, form: Any, change: bool) -> None:
+        services.sanctioned_entry_save(entry=obj, by=request.user)
