@@ -13,6 +13,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Dashboard", "engagements:client-dashboard"),
         ("Matters", "engagements:matter-list"),
         ("Post a matter", "engagements:matter-create"),
+        ("Organisation", "accounts:organisation"),
         ("Jurisdictions", "jurisdictions:list"),
     ],
     "lawyer": [
@@ -50,3 +51,22 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             continue
         items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
     return {"nav_items": items, "visitor_role": role}
+
+
+# Where each role lands after logging in, when no `next` page was asked for.
+START_PAGES: dict[str, str] = {
+    "client": "engagements:client-dashboard",
+    "lawyer": "lawyers:profile",
+    "staff": "engagements:staff-dashboard",
+}
+
+
+def start_page_url(user) -> str:  # type: ignore[no-untyped-def]
+    """The role's start page, or the home page while that page does not exist yet."""
+    name = START_PAGES.get(visitor_role(user))
+    if name:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            pass
+    return reverse("home")
