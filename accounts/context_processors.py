@@ -53,20 +53,19 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {"nav_items": items, "visitor_role": role}
 
 
-# Where each role lands after logging in, when no `next` page was asked for.
-START_PAGES: dict[str, str] = {
-    "client": "engagements:client-dashboard",
-    "lawyer": "lawyers:profile",
-    "staff": "engagements:staff-dashboard",
+# Where each role lands after logging in when no `next` page was asked for: the first that exists.
+START_PAGES: dict[str, list[str]] = {
+    "client": ["engagements:client-dashboard", "engagements:matter-list"],
+    "lawyer": ["lawyers:profile"],
+    "staff": ["engagements:staff-dashboard", "admin:index"],
 }
 
 
 def start_page_url(user) -> str:  # type: ignore[no-untyped-def]
-    """The role's start page, or the home page while that page does not exist yet."""
-    name = START_PAGES.get(visitor_role(user))
-    if name:
+    """The role's start page, or the home page while no page for that role exists yet."""
+    for name in START_PAGES.get(visitor_role(user), []):
         try:
             return reverse(name)
         except NoReverseMatch:
-            pass
+            continue
     return reverse("home")

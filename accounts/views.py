@@ -139,6 +139,11 @@ class LoginView(auth_views.LoginView):
     def get_initial(self) -> dict[str, Any]:
         return {**super().get_initial(), "username": self.request.GET.get("email", "")}
 
+    def get_redirect_url(self) -> str:
+        # `next` pointing back at this page would loop (Django raises on that) for a logged-in visitor.
+        url = super().get_redirect_url()
+        return "" if url == self.request.path else url
+
     def get_default_redirect_url(self) -> str:
         return start_page_url(self.request.user)
 

@@ -1,7 +1,9 @@
 """Log in by email address, land on the right page, log out."""
 
+import contextlib
+
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from tests.factories import TEST_PASSWORD
 
@@ -23,10 +25,7 @@ def test_verified_user_logs_in_by_email_in_any_case_and_lands_on_start_page(clie
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(client_owner.pk)
-    # The client dashboard is not built yet: until then the start page is the home page.
-    from accounts.context_processors import start_page_url
-
-    assert response["Location"] == start_page_url(client_owner)
+    assert response["Location"] != reverse("login")
 
 
 def test_login_follows_a_safe_next_and_ignores_an_unsafe_one(client, client_owner):
@@ -75,3 +74,34 @@ def test_inactive_user_cannot_log_in(client, client_owner):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("persona", "start_pages"),
+    [
+        ("client_owner", ["engagements:client-dashboard", "engagements:matter-list"]),
+        ("lawyer_user", ["lawyers:profile"]),
+        ("staff_user", ["engagements:staff-dashboard", "admin:index"]),
+    ],
+)
+def test_each_role_lands_on_its_start_page(client, request, persona, start_pages):
+    user = request.getfixturevalue(persona)
+
+    response = client.post(reverse("login"), {"username": user.email, "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    # The first of the role's pages that exists (the dashboards are being built in parallel).
+    existing = []
+    for name in start_pages:
+        with contextlib.suppress(NoReverseMatch):
+            existing.append(reverse(name))
+    assert response["Location"] == existing[0]
+
+
+def test_logged_in_visitor_on_login_page_with_next_pointing_back_is_not_an_error(client, client_owner):
+    client.force_login(client_owner)
+
+    response = client.get(reverse("login") + "?next=" + reverse("login"))
+
+    assert response.status_code == 302
+    assert response["Location"] != reverse("login")
