@@ -1,0 +1,154 @@
+"""Read-only API for the reference data. Jurisdictions and practice areas are public; exchange rates are
+for signed-in users. Views only pick a queryset from the selectors and an Output serializer."""
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
+
+from jurisdictions.models import ExchangeRate, Jurisdiction, PracticeArea
+from jurisdictions.selectors import jurisdictions_in_country
+
+
+class JurisdictionFilter(filters.FilterSet):
+    active = filters.BooleanFilter(
+        field_name="is_active", help_text="Only jurisdictions active in the network (or only inactive)."
+    )
+    is_active = filters.BooleanFilter(field_name="is_active", help_text="The same as `active`.")
+    kind = filters.ChoiceFilter(choices=Jurisdiction.Kind.choices)
+    legal_system = filters.ChoiceFilter(choices=Jurisdiction.LegalSystem.choices)
+    parent = filters.CharFilter(method="filter_parent", help_text="The parent's code, e.g. `US`.")
+    country = filters.CharFilter(
+        method="filter_country", help_text="ISO 3166-1 code: the country and all its subdivisions."
+    )
+
+    class Meta:
+        model = Jurisdiction
+        fields = ["active", "is_active", "kind", "legal_system", "parent", "country"]
+
+    def filter_parent(
+        self, queryset: QuerySet[Jurisdiction], name: str, value: str
+    ) -> QuerySet[Jurisdiction]:
+        return queryset.filter(parent__code=value.strip().upper())
+
+    def filter_country(
+        self, queryset: QuerySet[Jurisdiction], name: str, value: str
+    ) -> QuerySet[Jurisdiction]:
+        return jurisdictions_in_country(queryset, country=value)
+
+
+class PracticeAreaFilter(filters.FilterSet):
+    parent = filters.CharFilter(
+        field_name="parent__slug", help_text="The parent area's slug, e.g. `corporate`."
+    )
+    top_level = filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", help_text="Only top-level areas (or only sub-areas)."
+    )
+
+    class Meta:
+        model = PracticeArea
+        fields = ["parent", "top_level"]
+
+
+@extend_schema_serializer(component_name="JurisdictionRef")
+class JurisdictionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Jurisdiction
+        fields = ["code", "name"]
+
+
+@extend_schema_serializer(component_name="PracticeAreaRef")
+class PracticeAreaRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeArea
+        fields = ["slug", "name"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List jurisdictions",
+        description="Every ISO 3166 country and subdivision; `?active=true` for those active in the network.",
+    ),
+    retrieve=extend_schema(summary="One jurisdiction by ISO 3166 code"),
+)
+class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
+    @extend_schema_serializer(component_name="Jurisdiction")
+    class OutputSerializer(serializers.ModelSerializer):
+        parent = JurisdictionRefSerializer(allow_null=True, read_only=True)
+        country = serializers.CharField(source="country_code", read_only=True, help_text="ISO 3166-1 code.")
+        languages = serializers.ListField(child=serializers.CharField(), help_text="ISO 639-1 codes.")
+
+        class Meta:
+            model = Jurisdiction
+            fields = [
+                "code",
+                "name",
+                "kind",
+                "subdivision_type",
+                "parent",
+                "country",
+                "legal_system",
+                "currency",
+                "languages",
+                "is_active",
+            ]
+
+    serializer_class = OutputSerializer
+    queryset = Jurisdiction.objects.select_related("parent").order_by("code")
+    permission_classes = [AllowAny]
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?"
+    filterset_class = JurisdictionFilter
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name"]
+
+    def get_object(self) -> Jurisdiction:
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List practice areas"),
+    retrieve=extend_schema(summary="One practice area by slug"),
+)
+class PracticeAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    @extend_schema_serializer(component_name="PracticeArea")
+    class OutputSerializer(serializers.ModelSerializer):
+        parent = PracticeAreaRefSerializer(allow_null=True, read_only=True)
+
+        class Meta:
+            model = PracticeArea
+            fields = ["slug", "name", "parent", "description"]
+
+    serializer_class = OutputSerializer
+    queryset = PracticeArea.objects.select_related("parent")
+    permission_classes = [AllowAny]
+    lookup_field = "slug"
+    filterset_class = PracticeAreaFilter
+    search_fields = ["name", "slug"]
+    ordering_fields = ["name", "slug"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List exchange rates", description="US dollars per unit of each currency."),
+    retrieve=extend_schema(summary="One exchange rate by ISO 4217 code"),
+)
+class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):
+    @extend_schema_serializer(component_name="ExchangeRate")
+    class OutputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = ExchangeRate
+            fields = ["currency", "rate_to_usd", "updated_at"]
+
+    serializer_class = OutputSerializer
+    queryset = ExchangeRate.objects.order_by("currency")
+    permission_classes = [IsAuthenticated]
+    lookup_field = "currency"
+    lookup_value_regex = "[A-Za-z]{3}"
+    search_fields = ["currency"]
+    ordering_fields = ["currency"]
+
+    def get_object(self) -> ExchangeRate:
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
