@@ -147,6 +147,17 @@ def test_funnel_text_with_survivors_shows_the_steps_that_removed_someone():
     assert result.emptied_by is None
 
 
+def test_funnel_text_always_shows_the_steps_applied_in_sql():
+    records = [lawyer(i, rate_usd=300) for i in range(3)]
+    for record in records:
+        del record["status_ok"], record["admitted"]
+    pool = CandidatePool.from_records(records)
+
+    result = run_funnel(make_seat(), pool, prefiltered={Filter.ACTIVE: 3, Filter.ADMITTED: 3}, considered=3)
+
+    assert funnel_explain(result) == "3 vetted & active → 3 admitted in SG → 0 within the $250/h rate cap"
+
+
 def test_an_empty_network_is_not_blamed_on_a_filter():
     pool = CandidatePool(**{name: [] for name in lawyer(0)})
 

@@ -147,14 +147,15 @@ def run_funnel(
 def funnel_explain(result: FunnelResult) -> str:
     """The funnel as one line: "38 admitted in SG → 9 in Data privacy → 0 within the rate cap".
 
-    It shows the first step, then every step that removed someone, and stops at the step that
-    left no one (`result.emptied_by`), so the last figure names the filter that emptied the seat.
+    It shows the first step, the steps applied in SQL (they set the scope of the search, such as
+    the jurisdiction), and every other step that removed someone; it stops at the step that left
+    no one (`result.emptied_by`), so the last figure names the filter that emptied the seat.
     """
     if not result.steps:
         return f"{format_number(result.considered)} lawyers"
     parts = []
     for index, step in enumerate(result.steps):
-        if index == 0 or step.removed:
+        if index == 0 or step.prefiltered or step.removed:
             parts.append(f"{format_number(step.remaining)} {step.label}")
         if step.remaining == 0:
             break
