@@ -1,5 +1,5 @@
 """Read-only API for the reference data. Jurisdictions and practice areas are public; exchange rates are
-for signed-in users. Views only pick a queryset from the selectors and an Output serializer."""
+for signed-in users. Each viewset is a selector's queryset, filters and a nested Output serializer."""
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
@@ -8,7 +8,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from jurisdictions.models import ExchangeRate, Jurisdiction, PracticeArea
-from jurisdictions.selectors import jurisdictions_in_country
+from jurisdictions.selectors import (
+    exchange_rates,
+    jurisdictions_in_country,
+    jurisdictions_search,
+    practice_areas_with_parent,
+)
 
 
 class JurisdictionFilter(filters.FilterSet):
@@ -95,7 +100,7 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
             ]
 
     serializer_class = OutputSerializer
-    queryset = Jurisdiction.objects.select_related("parent").order_by("code")
+    queryset = jurisdictions_search(include_inactive=True)
     permission_classes = [AllowAny]
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?"
@@ -122,7 +127,7 @@ class PracticeAreaViewSet(viewsets.ReadOnlyModelViewSet):
             fields = ["slug", "name", "parent", "description"]
 
     serializer_class = OutputSerializer
-    queryset = PracticeArea.objects.select_related("parent")
+    queryset = practice_areas_with_parent()
     permission_classes = [AllowAny]
     lookup_field = "slug"
     filterset_class = PracticeAreaFilter
@@ -142,7 +147,7 @@ class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):
             fields = ["currency", "rate_to_usd", "updated_at"]
 
     serializer_class = OutputSerializer
-    queryset = ExchangeRate.objects.order_by("currency")
+    queryset = exchange_rates()
     permission_classes = [IsAuthenticated]
     lookup_field = "currency"
     lookup_value_regex = "[A-Za-z]{3}"

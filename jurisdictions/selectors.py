@@ -68,6 +68,11 @@ def jurisdiction_children(*, jurisdiction: Jurisdiction) -> QuerySet[Jurisdictio
     return jurisdiction.children.order_by("-is_active", "code")
 
 
+def practice_areas_with_parent() -> QuerySet[PracticeArea]:
+    """Every practice area with its parent, top-level areas first."""
+    return PracticeArea.objects.select_related("parent")
+
+
 @dataclass(frozen=True)
 class PracticeAreaBranch:
     area: PracticeArea
@@ -87,6 +92,11 @@ def practice_area_tree() -> list[PracticeAreaBranch]:
         for area in areas
         if area.parent_id is None
     ]
+
+
+def exchange_rates() -> QuerySet[ExchangeRate]:
+    """The rates staff maintain, by currency code."""
+    return ExchangeRate.objects.order_by("currency")
 
 
 def exchange_rates_current() -> dict[str, Decimal]:
