@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,7 @@ class WorkerProcess:
         self.log_path = Path(tempfile.gettempdir()) / f"celery-{self.queue}.log"
 
     def environment(self) -> dict[str, str]:
+        from django.conf import settings
         from django.db import connection
 
         db = connection.settings_dict
@@ -146,6 +148,7 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "marketplace.settings.test",
             "DATABASE_URL": url,
             "CELERY_QUEUE": self.queue,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "WORKER_PROCESS": "1",
         }
 
@@ -191,7 +194,8 @@ class WorkerProcess:
         from marketplace.celery import app
 
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
+            # Cold shutdown: a warm one waits ~10 s on the broker; this queue dies with the test anyway.
+            self.proc.send_signal(signal.SIGQUIT)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -8,7 +8,7 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-uploads"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-uploads"))
 # Ordinary tests run jobs in-process; tests marked `worker` switch this off and use a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
