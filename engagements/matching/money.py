@@ -32,13 +32,18 @@ def rates_to_usd(
     Raises MissingExchangeRate naming every currency that has no rate.
     """
     values = np.asarray(amounts, dtype=np.float64)
-    codes, inverse = np.unique(np.asarray(currencies, dtype=str), return_inverse=True)
+    codes = np.asarray(currencies, dtype=str)
+    if codes.shape != values.shape:
+        raise ValueError(f"{codes.size} currencies for {values.size} amounts.")
     rates = {"USD": 1.0, **{code: float(rate) for code, rate in usd_per_unit.items()}}
-    missing = sorted(str(code) for code in codes if code not in rates)
+    present = set(codes.tolist())
+    missing = sorted(present - set(rates))
     if missing:
         raise MissingExchangeRate(f"no exchange rate to USD for {', '.join(missing)}.")
-    factors = np.array([rates[str(code)] for code in codes], dtype=np.float64)
-    converted: FloatArray = values * factors[inverse.reshape(values.shape)]
+    factors = np.empty(values.shape, dtype=np.float64)
+    for code in present:  # a few currencies, each a vectorised comparison
+        factors[codes == code] = rates[code]
+    converted: FloatArray = values * factors
     return converted
 
 

@@ -255,8 +255,15 @@ def _lagrangian(
 
 def _lawyer_columns(seats: Sequence[TeamSeat]) -> tuple[IntArray, list[IntArray]]:
     """Every lawyer across the seats, and for each seat the column of each of its candidates."""
-    lawyers = np.unique(np.concatenate([seat.lawyer_id for seat in seats]))
+    lawyers = _unique(np.concatenate([seat.lawyer_id for seat in seats]))
     return lawyers, [np.searchsorted(lawyers, seat.lawyer_id).astype(np.int64) for seat in seats]
+
+
+def _unique(ids: IntArray) -> IntArray:
+    """The distinct ids, sorted (by sorting: NumPy's hash-based `unique` is far slower here)."""
+    ordered = np.sort(ids)
+    distinct: IntArray = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+    return distinct
 
 
 def _assignment(
@@ -339,7 +346,8 @@ def _solve_milp(
     n_vars = len(var_seat)
 
     # Rows: one per seat (exactly one lawyer), one per lawyer in several seats (at most one seat).
-    lawyers, lawyer_row = np.unique(var_lawyer, return_inverse=True)
+    lawyers = _unique(var_lawyer)
+    lawyer_row = np.searchsorted(lawyers, var_lawyer)
     shared = np.flatnonzero(np.bincount(lawyer_row, minlength=len(lawyers)) > 1)
     shared_row = np.full(len(lawyers), -1)
     shared_row[shared] = np.arange(len(shared))

@@ -92,6 +92,12 @@ def _column(value: Any, dtype: type[np.generic], name: str) -> npt.NDArray[Any]:
     return array
 
 
+def _has_duplicates(ids: IntArray) -> bool:
+    """Whether an id appears twice (sorting: NumPy's hash-based `unique` is far slower here)."""
+    ordered = np.sort(ids)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
 # Columns that only exist to be filtered on. None means "already applied in SQL" and is allowed only
 # when the funnel is told so (see `run_funnel(prefiltered=...)`).
 FILTER_COLUMNS: Mapping[Filter, str] = {
@@ -169,7 +175,7 @@ class CandidatePool:
                 raise ValueError(f"column {name!r} has missing or infinite values.")
         if (self.rate_usd < 0).any():
             raise ValueError("column 'rate_usd' has negative rates.")
-        if len(np.unique(self.lawyer_id)) != len(self.lawyer_id):
+        if _has_duplicates(self.lawyer_id):
             raise ValueError("a lawyer appears twice in the pool.")
 
     def __len__(self) -> int:
@@ -339,7 +345,7 @@ class TeamSeat:
             raise ValueError(f"{self.display_name}: lawyer_id, score and cost_usd differ in length.")
         if not (np.isfinite(score).all() and np.isfinite(cost).all()) or (cost < 0).any():
             raise ValueError(f"{self.display_name}: scores and costs must be finite, costs not negative.")
-        if len(np.unique(lawyer_id)) != len(lawyer_id):
+        if _has_duplicates(lawyer_id):
             raise ValueError(f"{self.display_name}: a lawyer appears twice.")
         object.__setattr__(self, "lawyer_id", lawyer_id)
         object.__setattr__(self, "score", score)
