@@ -24,7 +24,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -132,7 +132,10 @@ def propose_team(
     `time_limit_s` seconds; `prune=False` skips pruning (for checking it). Never raises for an
     impossible team: the proposal is INFEASIBLE and says which constraint binds.
     """
-    budget_cents = None if budget_usd is None else int(Decimal(str(budget_usd)).scaleb(2).to_integral_value())
+    # A fraction of a cent of budget buys nothing: round down, never over the budget.
+    budget_cents = (
+        None if budget_usd is None else int(Decimal(str(budget_usd)).scaleb(2).to_integral_value(ROUND_FLOOR))
+    )
     budget = None if budget_cents is None else Decimal(budget_cents).scaleb(-2)
     if not seats:
         return _proposal(seats, _Team((), 0, 0), TeamStatus.OPTIMAL, budget, bound=0, solver="none")
@@ -382,14 +385,13 @@ def _solve_milp(
             and found.score_cents > team.score_cents
         ):
             team = found
-    budget = Decimal(budget_cents).scaleb(-2)
-    if result.status == 0:
-        return _proposal(seats, team, TeamStatus.OPTIMAL, budget, team.score_cents, "milp")
+    # Solved, the optimum is the bound; stopped early, HiGHS's dual bound may tighten ours.
+    proven = result.fun if result.status == 0 else getattr(result, "mip_dual_bound", None)
     bound = upper_bound
-    dual = getattr(result, "mip_dual_bound", None)
-    if dual is not None and math.isfinite(dual):
-        bound = min(bound, math.floor(-dual + 1e-6))
+    if proven is not None and math.isfinite(proven):
+        bound = min(bound, math.floor(-proven + 1e-6))
     bound = max(bound, team.score_cents)
+    budget = Decimal(budget_cents).scaleb(-2)
     status = TeamStatus.OPTIMAL if bound == team.score_cents else TeamStatus.TIME_LIMIT
     return _proposal(seats, team, status, budget, bound, "milp")
 
