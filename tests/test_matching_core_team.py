@@ -275,3 +275,17 @@ def test_a_matched_seat_feeds_the_team_with_costs_over_its_dates():
     assert team_seat(match, limit=1).lawyer_id.tolist() == [match.shortlist[0].lawyer_id]
     proposal = propose_team([team], Decimal(2500))
     assert proposal.assignments[0].lawyer_id == 2
+
+
+def test_team_costs_agree_with_the_shortlisted_rates():
+    spec = make_seat(hours_per_week=Decimal("7.5"), start=date(2025, 2, 3), end=date(2025, 5, 18))
+    rng = np.random.default_rng(4)
+    records = [lawyer(i, rate_usd=float(rng.uniform(50, 250))) for i in range(30)]
+    match = match_seat(spec, CandidatePool.from_records(records), top_k=30)
+
+    team = team_seat(match)
+
+    costs = dict(zip(team.lawyer_id.tolist(), team.cost_usd.tolist(), strict=True))
+    for candidate in match.shortlist:
+        shown = engagement_cost(candidate.rate_usd, spec.hours_per_week, spec.start, spec.end)
+        assert Decimal(repr(costs[candidate.lawyer_id])).quantize(Decimal("0.01")) == shown

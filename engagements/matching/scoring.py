@@ -182,7 +182,7 @@ def score_pool(
         row=rows,
         lawyer_id=pool.lawyer_id[rows],
         score_cents=cents.sum(axis=1, dtype=np.int64),
-        rate_usd=pool.rate_usd[rows],
+        rate_usd=np.round(pool.rate_usd[rows], 2),  # to the cent, as shortlists and team costs show it
         factor_values=values,
         factor_cents=cents,
     )

@@ -302,10 +302,11 @@ class RankedCandidate:
 
 @dataclass(frozen=True, eq=False)
 class ScoredPool:
-    """Every eligible candidate of a seat with its score, in ranking order (best first).
+    """Every eligible candidate of a seat with its score, in the pool's order (see `ranking_order`).
 
     `row` indexes the `CandidatePool` the scores came from. `score_cents` is the score in
-    hundredths of a point (an exact integer), `factor_values` the 0-1 factor values and
+    hundredths of a point (an exact integer), `rate_usd` the hourly rate rounded to the cent (so
+    shortlist rates and team costs agree), `factor_values` the 0-1 factor values and
     `factor_cents` the points per factor (hundredths), one column per factor in `FACTORS` order.
     """
 
