@@ -252,6 +252,8 @@ class LawyerProfileAdmin(SimpleHistoryAdmin):
         return None
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # Nothing is saved from the inlines themselves (the admin's change message reads these lists).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is not BarAdmission:
             return
         verified = 0

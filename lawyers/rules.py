@@ -37,11 +37,18 @@ def validate_language_code(value: str) -> None:
         raise ValidationError("%(value)s is not an ISO 639-1 language code.", params={"value": value})
 
 
+# ISO 4217 codes that are not money anyone is paid in: precious metals, funds, testing, "no currency".
+NON_PAYMENT_CURRENCIES = frozenset(
+    {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
+
+
 def validate_currency_code(value: str) -> None:
-    """An ISO 4217 currency code known to pycountry."""
+    """An ISO 4217 currency code known to pycountry that people are paid in."""
     if (
         not isinstance(value, str)
         or len(value) != 3
+        or value.upper() in NON_PAYMENT_CURRENCIES
         or pycountry.currencies.get(alpha_3=value.upper()) is None
     ):
         raise ValidationError("%(value)s is not an ISO 4217 currency code.", params={"value": value})
@@ -55,7 +62,11 @@ def language_choices() -> list[tuple[str, str]]:
 
 def currency_choices() -> list[tuple[str, str]]:
     """(ISO 4217 code, "EUR — Euro") for every current currency, by code."""
-    return sorted((c.alpha_3, f"{c.alpha_3} — {c.name}") for c in pycountry.currencies)
+    return sorted(
+        (c.alpha_3, f"{c.alpha_3} — {c.name}")
+        for c in pycountry.currencies
+        if c.alpha_3 not in NON_PAYMENT_CURRENCIES
+    )
 
 
 def document_upload_to(instance: Any, filename: str) -> str:
