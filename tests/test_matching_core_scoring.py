@@ -104,7 +104,9 @@ def test_explanations_read_as_sentences():
     assert factor(candidate, "availability").explanation == (
         "12 h/week still free after this seat's 20 (capacity 40)"
     )
-    assert factor(candidate, "rating").explanation.startswith("4.8 average over 20 ratings")
+    assert factor(candidate, "rating").explanation == (
+        "4.8 average over 20 ratings, counted as 4.64 (weighted toward 4.0)"
+    )
     assert factor(candidate, "responsiveness").explanation == "answers offers in 5 h (median)"
     assert candidate.rate_usd == Decimal("180.00")
 

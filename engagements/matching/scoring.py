@@ -117,35 +117,55 @@ def _largest_remainder(raw: list[float], total: int) -> list[int]:
 
 
 def factor_values(seat: SeatSpec, pool: CandidatePool, rows: IntArray) -> FloatArray:
-    """The six factor values (0-1) of the given pool rows, one column per factor in `FACTORS` order."""
-    depth_years = pool.depth_years[rows]
+    """The six factor values (0-1) of the given pool rows, one column per factor in `FACTORS` order.
+
+    Computed in place, one factor-major row at a time (few temporaries at 100,000 candidates).
+    """
+    by_factor = np.empty((len(FACTORS), len(rows)), dtype=np.float64)
+    depth, experience, rate_value, availability, rating, responsiveness = by_factor
+
+    np.minimum(pool.depth_years[rows], DEPTH_SATURATION_YEARS, out=depth)
+    depth *= 0.5 / DEPTH_SATURATION_YEARS
     proficiency = np.clip(pool.proficiency[rows], 1, 4)
-    depth = 0.5 * np.minimum(depth_years, DEPTH_SATURATION_YEARS) / DEPTH_SATURATION_YEARS + 0.5 * (
-        (proficiency - 1) / 3
-    )
+    proficiency -= 1
+    proficiency *= 0.5 / 3
+    depth += proficiency
 
-    above_minimum = pool.seniority_years[rows] - seat.min_seniority_years
-    experience = np.clip(above_minimum, 0, EXPERIENCE_SATURATION_YEARS) / EXPERIENCE_SATURATION_YEARS
+    np.subtract(pool.seniority_years[rows], seat.min_seniority_years, out=experience)
+    np.clip(experience, 0, EXPERIENCE_SATURATION_YEARS, out=experience)
+    experience /= EXPERIENCE_SATURATION_YEARS
 
-    rate = pool.rate_usd[rows]
-    reference = _rate_reference(seat, rate)
-    rate_value = np.clip(1 - rate / reference, 0, 1) if reference > 0 else np.full(len(rows), NEUTRAL)
+    reference = _rate_reference(seat, pool.rate_usd[rows])
+    if reference > 0:
+        np.divide(pool.rate_usd[rows], -reference, out=rate_value)
+        rate_value += 1
+        np.clip(rate_value, 0, 1, out=rate_value)
+    else:
+        rate_value.fill(NEUTRAL)
 
     capacity = pool.weekly_capacity_hours[rows]
-    free_after = capacity - pool.booked_hours_per_week[rows] - float(seat.hours_per_week)
+    np.subtract(capacity, pool.booked_hours_per_week[rows], out=availability)
+    availability -= float(seat.hours_per_week)
     with np.errstate(divide="ignore", invalid="ignore"):
-        availability = np.where(capacity > 0, np.clip(free_after / capacity, 0, 1), 0.0)
+        np.divide(availability, capacity, out=availability)
+    np.clip(availability, 0, 1, out=availability)
+    availability[~(capacity > 0)] = 0.0
 
-    rating = (bayesian_rating(pool, rows) - 1) / 4
+    np.subtract(bayesian_rating(pool, rows), 1, out=rating)
+    rating /= 4
+    np.clip(rating, 0, 1, out=rating)
 
-    response = pool.response_hours[rows] if pool.response_hours is not None else np.full(len(rows), np.nan)
-    responsiveness = np.where(
-        np.isnan(response), NEUTRAL, 1 / (1 + np.maximum(response, 0) / RESPONSE_HALF_SCORE_HOURS)
-    )
+    if pool.response_hours is None:
+        responsiveness.fill(NEUTRAL)
+    else:
+        response = pool.response_hours[rows]
+        np.maximum(response, 0, out=responsiveness)
+        responsiveness /= RESPONSE_HALF_SCORE_HOURS
+        responsiveness += 1
+        np.reciprocal(responsiveness, out=responsiveness)
+        responsiveness[np.isnan(response)] = NEUTRAL
 
-    values: FloatArray = np.column_stack(
-        [depth, experience, rate_value, availability, np.clip(rating, 0, 1), responsiveness]
-    ).astype(np.float64)
+    values: FloatArray = by_factor.T
     return values
 
 
@@ -177,7 +197,10 @@ def score_pool(
     weights = weights or ScoreWeights()
     rows = np.flatnonzero(eligible).astype(np.int64)
     values = factor_values(seat, pool, rows)
-    cents = np.rint(values * weights.basis_points()).astype(np.int64)
+    # Factor-major (6 x n) arithmetic is contiguous; the (n x 6) results are views of it.
+    by_factor = values.T * weights.basis_points()[:, None]
+    np.rint(by_factor, out=by_factor)
+    cents = by_factor.astype(np.int64).T
     return ScoredPool(
         row=rows,
         lawyer_id=pool.lawyer_id[rows],
@@ -216,11 +239,13 @@ def shortlist(
     """The top `top_k` candidates of a scored pool, best first, each with its factors explained."""
     weights = weights or ScoreWeights()
     weight_bp = weights.basis_points()
-    reference = _rate_reference(seat, scored.rate_usd)
+    reference = _rate_reference(seat, pool.rate_usd[scored.row])
+    rating_column = FACTORS.index("rating")
     ranked = []
     for rank, index in enumerate(ranking_order(scored.score_cents, scored.lawyer_id, top_k), start=1):
         row = int(scored.row[index])
-        explanations = _explanations(seat, pool, row, reference)
+        adjusted_rating = 1 + 4 * float(scored.factor_values[index, rating_column])
+        explanations = _explanations(seat, pool, row, reference, adjusted_rating)
         factors = tuple(
             Factor(
                 name=name,
@@ -249,7 +274,9 @@ def _years(value: float) -> str:
     return f"{text} year" if text == "1" else f"{text} years"
 
 
-def _explanations(seat: SeatSpec, pool: CandidatePool, row: int, rate_reference: float) -> dict[str, str]:
+def _explanations(
+    seat: SeatSpec, pool: CandidatePool, row: int, rate_reference: float, adjusted_rating: float
+) -> dict[str, str]:
     """One sentence per factor for one candidate, in the client's words."""
     depth = float(pool.depth_years[row])
     proficiency = int(np.clip(pool.proficiency[row], 1, 4))
@@ -282,10 +309,9 @@ def _explanations(seat: SeatSpec, pool: CandidatePool, row: int, rate_reference:
     count = int(pool.rating_count[row]) if pool.rating_count is not None else 0
     average = float(pool.avg_rating[row]) if pool.avg_rating is not None else math.nan
     if count > 0 and not math.isnan(average):
-        adjusted = float(bayesian_rating(pool, np.array([row]))[0])
         plural = "rating" if count == 1 else "ratings"
         rating = (
-            f"{average:.1f} average over {count} {plural}, counted as {adjusted:.2f}"
+            f"{average:.1f} average over {count} {plural}, counted as {adjusted_rating:.2f}"
             f" (weighted toward {RATING_PRIOR_MEAN:.1f})"
         )
     else:
