@@ -197,3 +197,17 @@ LOGGING = {
 
 # Email verification links stay valid for three days.
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
+
+# --- Matching ---
+# Relative weights of the score factors (the matching core scales them to sum to 1); a factor left
+# out keeps the core's default. Factors: practice_depth, experience, rate_value, availability,
+# rating, responsiveness.
+MATCHING_SCORE_WEIGHTS: dict[str, float] = {}
+# How many ranked candidates each seat's shortlist keeps.
+MATCHING_SHORTLIST_SIZE = env.int("MATCHING_SHORTLIST_SIZE", default=10)
+# A former employer within this many years counts as a conflict, like a declared one.
+MATCHING_CONFLICT_LOOKBACK_YEARS = env.int("MATCHING_CONFLICT_LOOKBACK_YEARS", default=3)
+# The team optimiser stops after this long and proposes the best team found, with its gap.
+MATCHING_SOLVER_TIME_LIMIT_S = env.float("MATCHING_SOLVER_TIME_LIMIT_S", default=2.0)
+# Runs whose job was lost (broker down when enqueued, worker killed) are enqueued again.
+CELERY_BEAT_SCHEDULE["match-runs-resume"] = {"task": "engagements.tasks.match_runs_resume", "schedule": 120.0}

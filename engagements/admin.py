@@ -1,0 +1,126 @@
+"""Staff views of matters and match runs. Runs are read-only: they are results, not data to edit."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from engagements import match_runs
+from engagements.models import MatchCandidate, MatchRun, Matter, ProposedTeamMember, Seat, SeatFunnel
+from marketplace.errors import DomainError
+
+
+class SeatInline(admin.TabularInline):
+    model = Seat
+    extra = 0
+    fields = [
+        "position",
+        "label",
+        "jurisdiction",
+        "practice_area",
+        "min_seniority_years",
+        "hours_per_week",
+        "status",
+    ]
+    autocomplete_fields: list[str] = []
+    raw_id_fields = ["jurisdiction", "practice_area"]
+
+
+@admin.action(description="Re-run matching")
+def rerun_matching(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Matter]) -> None:
+    queued, refused = 0, []
+    for matter in queryset.order_by("pk"):
+        try:
+            match_runs.match_run_request(matter=matter, by=request.user)  # type: ignore[arg-type]
+        except DomainError as exc:
+            refused.append(f"{matter}: {exc.message}")
+        else:
+            queued += 1
+    if queued:
+        modeladmin.message_user(request, f"Matching queued for {queued} matter(s).", messages.SUCCESS)
+    for message in refused:
+        modeladmin.message_user(request, message, messages.WARNING)
+
+
+@admin.register(Matter)
+class MatterAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "status",
+        "engagement_model",
+        "start_date",
+        "end_date",
+        "posted_at",
+    ]
+    list_filter = ["status", "engagement_model", "is_pilot"]
+    search_fields = ["title", "organisation__name"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["organisation", "created_by", "practice_area"]
+    readonly_fields = ["status", "posted_at", "cancelled_at", "cancel_reason", "created_at", "updated_at"]
+    inlines = [SeatInline]
+    actions = [rerun_matching]
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SeatFunnelInline(_ReadOnlyInline):
+    model = SeatFunnel
+    fields = ["seat", "eligible", "explanation", "empty_reason"]
+    readonly_fields = fields
+
+
+class ProposedTeamInline(_ReadOnlyInline):
+    model = ProposedTeamMember
+    fields = ["seat", "lawyer", "score", "cost", "cost_usd"]
+    readonly_fields = fields
+
+
+class MatchCandidateInline(_ReadOnlyInline):
+    model = MatchCandidate
+    fields = ["seat", "rank", "lawyer", "score", "rate", "rate_usd", "cost"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MatchCandidate]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("seat__jurisdiction", "seat__practice_area", "lawyer__user")
+        )
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "matter",
+        "status",
+        "superseded",
+        "team_status",
+        "duration_ms",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "superseded", "team_status"]
+    search_fields = ["matter__title"]
+    list_select_related = ["matter"]
+    inlines = [SeatFunnelInline, ProposedTeamInline, MatchCandidateInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
