@@ -3,20 +3,22 @@ clients none (there is no browsable lawyer directory)."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from accounts.models import User
 from lawyers.models import BarAdmission, Document, LawyerProfile, VettingCheck, VettingDecision
 from lawyers.vetting import HOW_TO_FIX, profile_missing_items
 
 
-def lawyer_profile_for_user(user) -> LawyerProfile | None:  # type: ignore[no-untyped-def]
+def lawyer_profile_for_user(user: User | AnonymousUser) -> LawyerProfile | None:
     """The lawyer profile of `user`, or None if they are not a lawyer (or not logged in)."""
     if not getattr(user, "is_authenticated", False):
         return None
     return LawyerProfile.objects.select_related("user").filter(user=user).first()
 
 
-def lawyer_profiles_visible_to(user) -> QuerySet[LawyerProfile]:  # type: ignore[no-untyped-def]
+def lawyer_profiles_visible_to(user: User | AnonymousUser) -> QuerySet[LawyerProfile]:
     """Profiles `user` may see: all for staff, their own for a lawyer, none for anyone else."""
     profiles = LawyerProfile.objects.select_related("user")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -26,7 +28,7 @@ def lawyer_profiles_visible_to(user) -> QuerySet[LawyerProfile]:  # type: ignore
     return profiles.filter(user=user)
 
 
-def lawyer_documents_visible_to(user) -> QuerySet[Document]:  # type: ignore[no-untyped-def]
+def lawyer_documents_visible_to(user: User | AnonymousUser) -> QuerySet[Document]:
     """Documents `user` may download: their own profile's, or any for staff."""
     return Document.objects.select_related("profile").filter(
         profile__in=lawyer_profiles_visible_to(user).values("pk")

@@ -81,6 +81,36 @@ def lawyer_profile_recompute_seniority(*, profile: LawyerProfile, today: dt.date
     return years
 
 
+def lawyer_seniority_refresh_all(*, batch_size: int = 500, today: dt.date | None = None) -> int:
+    """Recompute every profile's derived seniority (it grows with time); returns how many changed.
+
+    Works through profiles in primary-key batches so memory stays bounded at any network size.
+    """
+    changed, last_pk = 0, 0
+    while True:
+        batch = list(
+            LawyerProfile.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .prefetch_related("admissions", "experiences")[:batch_size]
+        )
+        if not batch:
+            return changed
+        for profile in batch:
+            years = seniority_years(
+                admission_years=[a.year_admitted for a in profile.admissions.all()],
+                legal_experience=[
+                    (e.start_date, e.end_date)
+                    for e in profile.experiences.all()
+                    if e.kind in Experience.LEGAL_KINDS
+                ],
+                today=today or timezone.localdate(),
+            )
+            if years != profile.seniority_years:
+                LawyerProfile.objects.filter(pk=profile.pk).update(seniority_years=years)
+                changed += 1
+        last_pk = batch[-1].pk
+
+
 def lawyer_profile_update(
     *,
     profile: LawyerProfile,

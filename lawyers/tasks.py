@@ -41,3 +41,16 @@ def vetting_run_checks(self, profile_id: int, check_names: list[str] | None = No
 def vetting_decision_notify(decision_id: int) -> None:
     """Email the lawyer about one vetting decision, at most once."""
     services.vetting_decision_notify(decision_id=decision_id)
+
+
+@shared_task(
+    autoretry_for=_TRANSIENT_DB,
+    retry_backoff=60,
+    max_retries=3,
+    acks_late=True,
+    soft_time_limit=1200,
+    time_limit=1500,
+)
+def lawyer_seniority_refresh() -> int:
+    """Daily: seniority is derived from dates, so it grows as time passes without any edit."""
+    return services.lawyer_seniority_refresh_all()

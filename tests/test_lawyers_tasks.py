@@ -79,3 +79,15 @@ def test_a_failed_email_is_left_unsent_for_the_retry(staff_user, mailoutbox):
     assert decision.notified_at is None
     assert services.vetting_decision_notify(decision_id=decision.pk) is True
     assert len(mailoutbox) == 1
+
+
+def test_seniority_is_refreshed_as_time_passes():
+    import datetime as dt
+
+    profile = complete_profile()  # admitted 2012, at a law firm since September 2012
+    services.lawyer_profile_recompute_seniority(profile=profile, today=dt.date(2020, 1, 1))
+    assert profile.seniority_years == 7
+    assert services.lawyer_seniority_refresh_all(batch_size=1, today=dt.date(2026, 1, 1)) == 1
+    profile.refresh_from_db()
+    assert profile.seniority_years == 13
+    assert services.lawyer_seniority_refresh_all(today=dt.date(2026, 1, 1)) == 0
