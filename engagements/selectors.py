@@ -44,7 +44,7 @@ def matters_editable_by(user: User) -> QuerySet[Matter]:
     return Matter.objects.filter(organisation_id=organisation_id)
 
 
-def _seats_prefetch() -> Prefetch:
+def seats_prefetch() -> Prefetch:
     return Prefetch(
         "seats",
         queryset=Seat.objects.select_related("jurisdiction", "practice_area__parent").order_by(
@@ -68,7 +68,7 @@ def matter_get_for_user(user: User, pk: int) -> Matter:
     matter = (
         matters_visible_to(user)
         .select_related("organisation", "created_by", "practice_area__parent")
-        .prefetch_related(_seats_prefetch())
+        .prefetch_related(seats_prefetch())
         .filter(pk=pk)
         .first()
     )
@@ -82,7 +82,7 @@ def matter_get_editable(user: User, pk: int) -> Matter:
     matter = (
         matters_editable_by(user)
         .select_related("organisation", "practice_area__parent")
-        .prefetch_related(_seats_prefetch())
+        .prefetch_related(seats_prefetch())
         .filter(pk=pk)
         .first()
     )
