@@ -169,4 +169,7 @@ def complete_profile(**profile_fields: object) -> LawyerProfile:
     ExperienceFactory(profile=profile)
     DocumentFactory(profile=profile, kind=Document.Kind.CV)
     DocumentFactory(profile=profile, kind=Document.Kind.BAR_CERTIFICATE, original_filename="certificate.pdf")
+    from lawyers.services import lawyer_profile_recompute_seniority
+
+    lawyer_profile_recompute_seniority(profile=profile)
     return profile
