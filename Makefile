@@ -57,6 +57,16 @@ web: setup
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn marketplace.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
+# The benchmark network lives in its own PostgreSQL database (created on first use, then reused).
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/counsel_bench)
+BENCH_LAWYERS ?= 100000
+
+bench: setup
+	$(BIN)/python -m bench.createdb "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python manage.py seed_demo --lawyers $(BENCH_LAWYERS) --seed 1
+	env -u REDIS_URL -u CELERY_BROKER_URL DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.matching
+
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=marketplace.settings.production \
 	SECRET_KEY=$${SECRET_KEY:-ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
