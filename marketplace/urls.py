@@ -8,6 +8,7 @@ from marketplace import views
 api_v1 = [
     path("", include("jurisdictions.api_urls")),
     path("", include("engagements.api_urls")),
+    path("", include("notifications.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("jurisdictions/", include("jurisdictions.urls")),
     path("lawyers/", include("lawyers.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("engagements.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "accounts",
+    "notifications",
     "jurisdictions",
     "lawyers",
     "engagements",
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -131,6 +133,8 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Counsel Network <no-reply@counsel.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TALENT_TEAM_EMAIL = env("TALENT_TEAM_EMAIL", default="talent@counsel.example")
+# Where links in emails point: this site's address as people reach it, no trailing slash.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery. With no broker configured, jobs run eagerly in-process (the one-command first look).
 REDIS_URL = env("REDIS_URL", default="")
