@@ -155,7 +155,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "lawyer-seniority-refresh": {"task": "lawyers.tasks.lawyer_seniority_refresh", "schedule": 24 * 60 * 60},
+    "notification-emails-resume": {"task": "notifications.tasks.notification_emails_resume", "schedule": 300.0},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -198,6 +201,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Lawyer documents (CVs, bar certificates): the largest upload accepted, in bytes.
+LAWYER_DOCUMENT_MAX_BYTES = env.int("LAWYER_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Email verification links stay valid for three days.
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
