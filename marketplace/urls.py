@@ -7,6 +7,7 @@ from marketplace import views
 
 api_v1 = [
     path("", include("jurisdictions.api_urls")),
+    path("", include("lawyers.api_urls")),
     path("", include("engagements.api_urls")),
     path("", include("notifications.api_urls")),
 ]
