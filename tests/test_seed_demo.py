@@ -20,7 +20,7 @@ from lawyers.management.demo import (
 from lawyers.management.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from lawyers.models import BarAdmission, LawyerProfile, VettingDecision
 from lawyers.selectors import lawyers_matchable
-from lawyers.services import lawyer_profile_recompute_seniority
+from lawyers.services import lawyer_profile_recompute_seniority, lawyer_profile_suspend
 from lawyers.vetting import REGISTRATION_FORMATS, check_admission_year, check_registration_duplicate
 
 Status = LawyerProfile.Status
@@ -294,3 +294,29 @@ def test_small_chunks_give_the_same_lawyers():
 
     assert generated() == chunked
     assert Jurisdiction.objects.filter(is_active=True).exists()
+
+
+def test_a_demo_lawyer_left_half_vetted_is_vetted_by_the_next_run():
+    seed(0)
+    profile = LawyerProfile.objects.get(user__email="lawyer@demo.test")
+    # given: a run that stopped after the submission (e.g. the broker was down)
+    LawyerProfile.objects.filter(pk=profile.pk).update(status=Status.APPLIED)
+    BarAdmission.objects.filter(profile=profile).update(verified_at=None, verified_by=None)
+
+    seed(0)
+
+    profile.refresh_from_db()
+    assert profile.status == Status.VETTED
+    assert not profile.admissions.filter(verified_at__isnull=True).exists()
+
+
+def test_a_suspended_demo_lawyer_stays_suspended():
+    seed(0)
+    profile = LawyerProfile.objects.get(user__email="lawyer@demo.test")
+    staff = User.objects.get(email="staff@demo.test")
+    lawyer_profile_suspend(profile=profile, by=staff, reason="Trying out suspensions.")
+
+    seed(0)
+
+    profile.refresh_from_db()
+    assert profile.status == Status.SUSPENDED

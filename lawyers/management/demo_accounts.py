@@ -2,7 +2,7 @@
 
 They are made through the same services as real sign-ups, applications and vetting decisions (there
 are five of them, so speed does not matter), and only ever created once: an account that exists is
-left as it is.
+left as it is, except a demo lawyer whose vetting an interrupted run did not finish.
 """
 
 import datetime as dt
@@ -76,6 +76,11 @@ LAWYER = DemoAccount(
 )
 STAFF = DemoAccount("staff@demo.test", "Sam Taylor", "talent team (staff and superuser): /admin/")
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (CLIENT, COLLEAGUE, GLOBEX, LAWYER, STAFF)
+# Where a run that stopped part-way (a crash, the broker down) can leave the demo lawyer. A rejected or
+# suspended demo lawyer is someone's demo of those decisions, and stays as it is.
+_UNFINISHED = frozenset(
+    {LawyerProfile.Status.DRAFT, LawyerProfile.Status.APPLIED, LawyerProfile.Status.IN_REVIEW}
+)
 
 
 def demo_accounts_existing() -> set[str]:
@@ -103,8 +108,12 @@ def demo_accounts_ensure(*, today: dt.date | None = None) -> tuple[User, list[De
             _client_create(account)
             created.append(account)
     if LAWYER.email not in existing:
-        _lawyer_create(LAWYER, staff=staff, today=today or timezone.localdate())
+        profile = _lawyer_create(LAWYER, today=today or timezone.localdate())
         created.append(LAWYER)
+    else:
+        profile = LawyerProfile.objects.select_related("user").get(user__email=LAWYER.email)
+    if profile.status in _UNFINISHED:  # new, or a run stopped half-way through vetting
+        _lawyer_vet(profile, staff=staff)
     return staff, created
 
 
@@ -130,12 +139,9 @@ def _client_create(account: DemoAccount) -> None:
     Membership.objects.create(organisation=organisation, user=user, role=role)
 
 
-def _lawyer_create(account: DemoAccount, *, staff: User, today: dt.date) -> LawyerProfile:
-    """Sign up, fill in, submit and vet the demo lawyer through the services, as a real one would be.
-
-    The checks run as jobs after each commit (in-process without a broker); staff take the profile
-    into review themselves if the checks have not yet, verify both admissions and approve.
-    """
+@transaction.atomic
+def _lawyer_create(account: DemoAccount, *, today: dt.date) -> LawyerProfile:
+    """Sign up and fill in the demo lawyer's application through the services, all or nothing."""
     user = _user_create(account)
     profile = LawyerProfile.objects.create(user=user)
     services.lawyer_profile_update(
@@ -235,16 +241,27 @@ def _lawyer_create(account: DemoAccount, *, staff: User, today: dt.date) -> Lawy
         services.document_upload(
             profile=profile, kind=kind, uploaded_file=ContentFile(DEMO_PDF, name=filename), by=user
         )
-    services.lawyer_profile_submit(profile=profile, by=user)
-    profile.refresh_from_db()
-    if profile.status == LawyerProfile.Status.APPLIED:  # the checks have not moved it on (yet)
+    return profile
+
+
+def _lawyer_vet(profile: LawyerProfile, *, staff: User) -> None:
+    """Take the demo application from wherever it is to vetted, as the lawyer and the talent team would.
+
+    The checks run as jobs after each commit (in-process without a broker); staff take the profile
+    into review themselves if the checks have not yet, verify both admissions and approve.
+    """
+    Status = LawyerProfile.Status
+    if profile.status == Status.DRAFT:
+        services.lawyer_profile_submit(profile=profile, by=profile.user)
+        profile.refresh_from_db()
+    if profile.status == Status.APPLIED:  # the checks have not moved it on (yet)
         try:
             services.lawyer_profile_start_review(profile=profile, by=staff)
         except ConflictError:  # a worker's checks moved it to review in the meantime
             profile.refresh_from_db()
     for admission in profile.admissions.all():
         services.bar_admission_verify(admission=admission, by=staff)
-    services.lawyer_profile_approve(
-        profile=profile, by=staff, reason="Demo account: checks passed, both admissions verified."
-    )
-    return profile
+    if profile.status == Status.IN_REVIEW:
+        services.lawyer_profile_approve(
+            profile=profile, by=staff, reason="Demo account: checks passed, both admissions verified."
+        )
