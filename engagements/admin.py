@@ -1,4 +1,5 @@
-"""Staff views of matters and match runs. Runs are read-only: they are results, not data to edit."""
+"""Staff views of matters, match runs and staffing. Runs, offers, engagements, ratings, breaches and
+idempotency keys are read-only: they are records of what happened, written by the services."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -6,7 +7,21 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from engagements import match_runs
-from engagements.models import MatchCandidate, MatchRun, Matter, ProposedTeamMember, Seat, SeatFunnel
+from engagements.models import (
+    Engagement,
+    IdempotencyKey,
+    MatchCandidate,
+    MatchRun,
+    Matter,
+    Offer,
+    ProposedTeamMember,
+    Rating,
+    Seat,
+    SeatFunnel,
+    SlaBreach,
+    SlaTarget,
+    TimeEntry,
+)
 from marketplace.errors import DomainError
 
 
@@ -124,3 +139,83 @@ class MatchRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: staff look, the services write."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Offer)
+class OfferAdmin(SimpleHistoryAdmin, _ReadOnlyAdmin):
+    list_display = ["pk", "seat", "lawyer", "status", "hourly_rate", "currency", "expires_at", "created_at"]
+    list_filter = ["status", "nda_required"]
+    search_fields = ["seat__matter__title", "lawyer__user__full_name", "lawyer__user__email"]
+    list_select_related = ["seat__jurisdiction", "seat__practice_area", "lawyer__user"]
+    raw_id_fields = ["seat", "lawyer", "match_candidate", "sent_by"]
+    date_hierarchy = "created_at"
+
+
+class TimeEntryInline(_ReadOnlyInline):
+    model = TimeEntry
+    fields = ["work_date", "hours", "amount", "status", "description", "reviewed_by", "reviewed_at"]
+    readonly_fields = fields
+
+
+@admin.register(Engagement)
+class EngagementAdmin(SimpleHistoryAdmin, _ReadOnlyAdmin):
+    list_display = ["pk", "matter", "seat", "lawyer", "status", "hours_per_week", "start_date", "end_date"]
+    list_filter = ["status"]
+    search_fields = ["matter__title", "lawyer__user__full_name", "lawyer__user__email"]
+    list_select_related = ["matter", "seat__jurisdiction", "seat__practice_area", "lawyer__user"]
+    raw_id_fields = ["offer", "seat", "matter", "lawyer"]
+    date_hierarchy = "created_at"
+    inlines = [TimeEntryInline]
+
+
+@admin.register(Rating)
+class RatingAdmin(_ReadOnlyAdmin):
+    list_display = ["engagement", "score", "rated_by", "created_at"]
+    list_filter = ["score"]
+    search_fields = ["engagement__matter__title", "engagement__lawyer__user__full_name"]
+    list_select_related = ["engagement", "rated_by"]
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "hours_to_shortlist", "hours_to_staff", "hours_to_answer_offer", "updated_at"]
+    list_select_related = ["organisation"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(SlaBreach)
+class SlaBreachAdmin(_ReadOnlyAdmin):
+    list_display = [
+        "kind",
+        "organisation",
+        "matter",
+        "offer",
+        "target_hours",
+        "measured_hours",
+        "detected_at",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["organisation__name", "matter__title"]
+    list_select_related = ["organisation", "matter"]
+    date_hierarchy = "detected_at"
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(_ReadOnlyAdmin):
+    list_display = ["key", "user", "method", "path", "response_status", "created_at"]
+    search_fields = ["key", "user__email", "path"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"

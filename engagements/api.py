@@ -1,13 +1,18 @@
-"""The matters API: client members post and manage their organisation's matters and read the matching.
+"""The staffing API. Client members post and manage their organisation's matters, read the matching,
+send offers (`/matters/{id}/offers/`) and complete or terminate engagements; lawyers read and answer
+the offers made to them (`/offers/`) and see their engagements (`/engagements/`).
 
 Thin views over the services and selectors, with nested Input/Output serializers. Every lookup starts
-from `matters_visible_to(user)`: another organisation's matter is a 404; a lawyer gets 403.
+from a selector scoped to the viewer: another organisation's matter, another lawyer's offer, is a 404;
+a lawyer on the matters endpoints (or a client on `/offers/`) gets 403.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,9 +21,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Membership
-from engagements import match_runs, selectors, services
-from engagements.models import MatchRun, Matter, Seat
+from engagements import match_runs, offers, selectors, services
+from engagements.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from engagements.models import Engagement, MatchRun, Matter, Offer, Seat
 from jurisdictions.models import Jurisdiction, PracticeArea
+from lawyers.models import LawyerProfile
+from marketplace.errors import ConflictError, DomainError
 
 
 class IsClientMemberOrStaff(BasePermission):
@@ -281,6 +289,316 @@ def _matching_payload(matter: Matter) -> dict[str, Any]:
     return {"latest_run": view.latest, "results": results}
 
 
+# --- offers and engagements ----------------------------------------------------------------------
+
+
+def _inline_enum(values: list[str], description: str) -> dict[str, Any]:
+    # Wrapped in allOf so the schema keeps it inline: several components share this choice set under
+    # the name "status", which drf-spectacular's enum naming cannot resolve without a settings override.
+    return {"allOf": [{"type": "string", "enum": values}], "description": description}
+
+
+@extend_schema_field(_inline_enum(Offer.Status.values, "The offer's state."))
+class OfferStatusField(serializers.ChoiceField):
+    """An offer's status: pending, accepted, declined, expired or withdrawn."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Offer.Status.choices, **kwargs)
+
+
+@extend_schema_field(_inline_enum(Seat.Status.values, "Open, or filled by an engagement."))
+class SeatStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Seat.Status.choices, **kwargs)
+
+
+class OfferSeatSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(source="display_label")
+    jurisdiction = CodeNameSerializer()
+    practice_area = SlugNameSerializer()
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1)
+    status = SeatStatusField()
+
+
+class OfferMatterSerializer(serializers.Serializer):
+    """What a lawyer sees of the matter: the summary always; the client and confidential details only
+    once the NDA is accepted (null before)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    practice_area = SlugNameSerializer()
+    engagement_model = serializers.ChoiceField(choices=Matter.EngagementModel.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    required_languages = serializers.ListField(child=serializers.CharField())
+    client = serializers.SerializerMethodField()
+    confidential_details = serializers.SerializerMethodField()
+
+    def _disclosed(self, matter: Matter) -> bool:
+        return not self.context["offer"].nda_outstanding
+
+    def get_client(self, matter: Matter) -> str | None:
+        return matter.organisation.name if self._disclosed(matter) else None
+
+    def get_confidential_details(self, matter: Matter) -> str | None:
+        return matter.confidential_details if self._disclosed(matter) else None
+
+
+class OfferTermsFields(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = OfferStatusField()
+    hourly_rate = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    expires_at = serializers.DateTimeField()
+    nda_required = serializers.BooleanField()
+    nda_accepted_at = serializers.DateTimeField(allow_null=True)
+    decline_reason = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class LawyerOfferOutputSerializer(OfferTermsFields):
+    """An offer as the lawyer it was made to sees it: never another candidate's name or rate."""
+
+    seat = OfferSeatSerializer()
+    matter = serializers.SerializerMethodField()
+    engagement_id = serializers.SerializerMethodField()
+
+    @extend_schema_field(OfferMatterSerializer)
+    def get_matter(self, offer: Offer) -> dict[str, Any]:
+        return OfferMatterSerializer(offer.seat.matter, context={"offer": offer}).data
+
+    def get_engagement_id(self, offer: Offer) -> int | None:
+        engagement = getattr(offer, "engagement", None) if offer.status == Offer.Status.ACCEPTED else None
+        return engagement.pk if engagement is not None else None
+
+
+class ClientOfferOutputSerializer(OfferTermsFields):
+    seat_id = serializers.IntegerField()
+    lawyer = LawyerRefSerializer()
+    sent_by = serializers.CharField(source="sent_by.full_name", allow_null=True, default=None)
+
+
+class OfferSendInputSerializer(serializers.Serializer):
+    seat = serializers.IntegerField(help_text="A seat of this matter.")
+    lawyer = serializers.IntegerField(help_text="The lawyer's id, as on the shortlist.")
+    hourly_rate = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text="In the matter's currency; default: the lawyer's rate converted (at most the cap).",
+    )
+    hours_per_week = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, help_text="Default: the seat's."
+    )
+    start_date = serializers.DateField(required=False, help_text="Default: the matter's.")
+    end_date = serializers.DateField(required=False, help_text="Default: the matter's.")
+    expires_at = serializers.DateTimeField(required=False, help_text="Default: 72 hours from now.")
+
+
+class OfferTeamInputSerializer(serializers.Serializer):
+    expires_in_hours = serializers.IntegerField(min_value=1, max_value=24 * 30, default=72)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class EngagementOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    matter = serializers.SerializerMethodField()
+    seat = OfferSeatSerializer()
+    lawyer = LawyerRefSerializer()
+    hourly_rate = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=Engagement.Status.choices)
+    terminated_reason = serializers.CharField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    terminated_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(
+        inline_serializer(
+            "EngagementMatter",
+            {
+                "id": serializers.IntegerField(),
+                "title": serializers.CharField(),
+                "client": serializers.CharField(),
+            },
+        )
+    )
+    def get_matter(self, engagement: Engagement) -> dict[str, Any]:
+        matter = engagement.matter
+        return {"id": matter.pk, "title": matter.title, "client": matter.organisation.name}
+
+
+class IsLawyer(BasePermission):
+    message = "Offers are answered by lawyers; clients see a matter's offers under /matters/{id}/offers/."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return hasattr(request.user, "lawyer_profile")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Offers made to you (lawyers)", responses=LawyerOfferOutputSerializer(many=True)
+    ),
+    retrieve=extend_schema(
+        summary="One offer made to you; the client and confidential details appear once the NDA is accepted",
+        responses=LawyerOfferOutputSerializer,
+    ),
+)
+class OfferViewSet(viewsets.GenericViewSet):
+    """A lawyer's offers. Another lawyer's offer is a 404."""
+
+    permission_classes = [IsAuthenticated, IsLawyer]
+    queryset = Offer.objects.none()
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at", "expires_at"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Offer]:
+        return selectors.offers_for_lawyer(self.request.user)  # type: ignore[arg-type]
+
+    def _own(self, pk: str) -> Offer:
+        return selectors.offer_get_for_lawyer(self.request.user, int(pk))  # type: ignore[arg-type]
+
+    def _output(self, pk: str, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(LawyerOfferOutputSerializer(self._own(pk)).data, status=status_code)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(LawyerOfferOutputSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._output(pk)
+
+    @extend_schema(
+        summary="Accept the matter's NDA, which discloses its client and confidential details",
+        request=None,
+        responses=LawyerOfferOutputSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="accept-nda", url_name="accept-nda")
+    def accept_nda(self, request: Request, pk: str) -> Response:
+        offers.offer_accept_nda(offer=self._own(pk), by=request.user)  # type: ignore[arg-type]
+        return self._output(pk)
+
+    @extend_schema(
+        summary="Accept the offer: the first acceptance fills the seat and starts the engagement",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: EngagementOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def accept(self, request: Request, pk: str) -> Response:
+        engagement = offers.offer_accept(offer=self._own(pk), by=request.user)  # type: ignore[arg-type]
+        fresh = selectors.engagements_visible_to(request.user).get(pk=engagement.pk)  # type: ignore[arg-type]
+        return Response(EngagementOutputSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Decline the offer, with a reason",
+        request=ReasonInputSerializer,
+        responses=LawyerOfferOutputSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        offers.offer_decline(offer=self._own(pk), by=request.user, reason=serializer.validated_data["reason"])  # type: ignore[arg-type]
+        return self._output(pk)
+
+
+class MatterOffersMixin:
+    """`/matters/{id}/offers/`: a client lists the matter's offers and sends new ones."""
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The matter's offers, every seat",
+        responses=ClientOfferOutputSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Offer a seat to a lawyer (terms default from the lawyer's rate, the seat and the matter)",
+        request=OfferSendInputSerializer,
+        responses={201: ClientOfferOutputSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="offers", url_name="offers")
+    def offers(self, request: Request, pk: str) -> Response:
+        if request.method == "GET":
+            matter = self._visible(pk)  # type: ignore[attr-defined]
+            return Response(ClientOfferOutputSerializer(selectors.offers_of_matter(matter), many=True).data)
+        matter = self._editable(pk)  # type: ignore[attr-defined]
+        serializer = OfferSendInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        seat = next((s for s in matter.seats.all() if s.pk == data["seat"]), None)
+        if seat is None:
+            raise DomainError("No such seat on this matter.", field="seat")
+        seat.matter = matter
+        lawyer = LawyerProfile.objects.select_related("user").filter(pk=data["lawyer"]).first()
+        if lawyer is None:
+            raise DomainError("No such lawyer.", field="lawyer")
+        defaults = offers.offer_terms_default(seat=seat, lawyer=lawyer)
+        offer = offers.offer_send(
+            seat=seat,
+            lawyer=lawyer,
+            by=request.user,  # type: ignore[arg-type]
+            hourly_rate=data.get("hourly_rate", defaults.hourly_rate),
+            hours_per_week=data.get("hours_per_week", defaults.hours_per_week),
+            start=data.get("start_date", defaults.start),
+            end=data.get("end_date", defaults.end),
+            expires_at=data.get("expires_at", defaults.expires_at),
+        )
+        fresh = selectors.offers_visible_to_client(request.user).get(pk=offer.pk)  # type: ignore[arg-type]
+        return Response(ClientOfferOutputSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Offer every open seat to the proposed team's lawyer, in one go",
+        request=OfferTeamInputSerializer,
+        responses={201: ClientOfferOutputSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], url_path="offers/team", url_name="offers-team")
+    def offers_team(self, request: Request, pk: str) -> Response:
+        matter = self._editable(pk)  # type: ignore[attr-defined]
+        serializer = OfferTeamInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = selectors.match_run_current(matter)
+        if run is None:
+            raise ConflictError("There is no proposed team yet.", code="no_team")
+        sent = offers.offers_send_team(
+            run=run,
+            by=request.user,  # type: ignore[arg-type]
+            expires_in=dt.timedelta(hours=serializer.validated_data["expires_in_hours"]),
+        )
+        fresh = selectors.offers_visible_to_client(request.user).filter(pk__in=[o.pk for o in sent])  # type: ignore[arg-type]
+        return Response(ClientOfferOutputSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Withdraw a pending offer", request=None, responses=ClientOfferOutputSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"offers/(?P<offer_pk>\d+)/withdraw",
+        url_name="offer-withdraw",
+    )
+    def offer_withdraw(self, request: Request, pk: str, offer_pk: str) -> Response:
+        matter = self._editable(pk)  # type: ignore[attr-defined]
+        offer = selectors.offer_get_for_client(request.user, int(offer_pk))  # type: ignore[arg-type]
+        if offer.seat.matter_id != matter.pk:
+            raise Http404("No such offer.")
+        offers.offer_withdraw(offer=offer, by=request.user)  # type: ignore[arg-type]
+        fresh = selectors.offers_visible_to_client(request.user).get(pk=offer.pk)  # type: ignore[arg-type]
+        return Response(ClientOfferOutputSerializer(fresh).data)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List your organisation's matters", responses=MatterOutputSerializer(many=True)
@@ -297,7 +615,7 @@ def _matching_payload(matter: Matter) -> dict[str, Any]:
         responses=MatterOutputSerializer,
     ),
 )
-class MatterViewSet(viewsets.GenericViewSet):
+class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsClientMemberOrStaff]
     queryset = Matter.objects.none()
     filterset_fields = ["status"]
@@ -390,3 +708,62 @@ class MatterViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path="runs/latest", url_name="run-latest")
     def run_latest(self, request: Request, pk: str) -> Response:
         return Response(MatchingOutputSerializer(_matching_payload(self._visible(pk))).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Engagements: a lawyer's own, a client's organisation's",
+        responses=EngagementOutputSerializer(many=True),
+    ),
+    retrieve=extend_schema(summary="One engagement", responses=EngagementOutputSerializer),
+)
+class EngagementViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    queryset = Engagement.objects.none()
+    filterset_fields = ["status", "matter"]
+    ordering_fields = ["created_at", "start_date"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Engagement]:
+        return selectors.engagements_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    def _visible(self, pk: str) -> Engagement:
+        engagement = self.get_queryset().filter(pk=int(pk)).first()
+        if engagement is None:
+            raise Http404("No such engagement.")
+        return engagement
+
+    def _output(self, pk: str) -> Response:
+        return Response(EngagementOutputSerializer(self._visible(pk)).data)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(EngagementOutputSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._output(pk)
+
+    @extend_schema(
+        summary="Mark an active engagement completed (clients)",
+        request=None,
+        responses=EngagementOutputSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        offers.engagement_complete(engagement=self._visible(pk), by=request.user)  # type: ignore[arg-type]
+        return self._output(pk)
+
+    @extend_schema(
+        summary="End an active engagement early, with the reason (clients)",
+        request=ReasonInputSerializer,
+        responses=EngagementOutputSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def terminate(self, request: Request, pk: str) -> Response:
+        engagement = self._visible(pk)
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        offers.engagement_terminate(
+            engagement=engagement, by=request.user, reason=serializer.validated_data["reason"]
+        )  # type: ignore[arg-type]
+        return self._output(pk)

@@ -3,7 +3,9 @@
 A fixed number of indexed queries per matter, whatever the number of seats or lawyers: the cheap
 filters (vetted and active, admitted in the seat's jurisdiction) run in SQL and are reported to the
 core as pre-filtered counts; the rest are columns the core filters on, built from a few bulk reads
-of the admitted lawyers' practice areas, languages, unavailability, conflicts and employers.
+of the admitted lawyers' practice areas, languages, unavailability, conflicts and employers, their
+active engagements (hours already booked, and live work for or against a counterparty), their
+ratings and how fast they answer offers.
 """
 
 import datetime as dt
@@ -14,10 +16,10 @@ from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from engagements.matching import CandidatePool, Filter, SeatSpec, normalise_party_name, rates_to_usd
-from engagements.models import Matter, Seat
+from engagements.models import Engagement, Matter, Offer, Rating, Seat
 from lawyers.models import (
     BarAdmission,
     DeclaredConflict,
@@ -104,6 +106,9 @@ def seat_pools(
         ).values_list("profile_id", flat=True)
     )
     conflicted = _conflicted(matter=matter, pool_ids=pool_ids, today=today)
+    booked = _booked_hours(matter=matter, pool_ids=pool_ids)
+    ratings = _ratings(pool_ids=pool_ids)
+    response_hours = _response_hours(pool_ids=pool_ids, today=today)
 
     ordered_ids = sorted(profiles)
     usd = rates_to_usd(
@@ -144,12 +149,15 @@ def seat_pools(
             depth_years=[(depth(pk) or (0, 0))[0] for pk in ids],
             proficiency=[(depth(pk) or (0, 1))[1] for pk in ids],
             weekly_capacity_hours=[profiles[pk]["weekly_capacity_hours"] for pk in ids],
-            booked_hours_per_week=np.zeros(len(ids)),
+            booked_hours_per_week=[booked.get(pk, 0.0) for pk in ids],
             rate_usd=[rate_usd[pk] for pk in ids],
             practice_match=[depth(pk) is not None for pk in ids],
             unavailable_overlap=[pk in unavailable for pk in ids],
             languages_ok=[required <= speaks[pk] for pk in ids],
             conflicted=[pk in conflicted for pk in ids],
+            avg_rating=[ratings[pk][0] if pk in ratings else np.nan for pk in ids],
+            rating_count=[ratings[pk][1] if pk in ratings else 0 for pk in ids],
+            response_hours=[response_hours.get(pk, np.nan) for pk in ids],
         )
         result.append(
             SeatPool(
@@ -163,8 +171,47 @@ def seat_pools(
     return result
 
 
+def _booked_hours(*, matter: Matter, pool_ids: QuerySet) -> dict[int, float]:
+    """Hours a week each lawyer's active engagements overlapping the matter's dates take (one query)."""
+    rows = (
+        Engagement.objects.filter(
+            status=Engagement.Status.ACTIVE,
+            lawyer__in=pool_ids,
+            start_date__lte=matter.end_date,
+            end_date__gte=matter.start_date,
+        )
+        .values("lawyer_id")
+        .annotate(hours=Sum("hours_per_week"))
+        .values_list("lawyer_id", "hours")
+    )
+    return {lawyer_id: float(hours) for lawyer_id, hours in rows}
+
+
+def _ratings(*, pool_ids: QuerySet) -> dict[int, tuple[float, int]]:
+    """(average score, number of ratings) per lawyer, from clients' ratings of their engagements."""
+    rows = (
+        Rating.objects.filter(engagement__lawyer__in=pool_ids)
+        .values("engagement__lawyer_id")
+        .annotate(average=Avg("score"), count=Count("pk"))
+        .values_list("engagement__lawyer_id", "average", "count")
+    )
+    return {lawyer_id: (float(average), count) for lawyer_id, average, count in rows}
+
+
+def _response_hours(*, pool_ids: QuerySet, today: dt.date) -> dict[int, float]:
+    """Median hours each lawyer took to answer an offer (accept or decline), over the last year."""
+    since = today - dt.timedelta(days=365)
+    answered: dict[int, list[float]] = defaultdict(list)
+    for lawyer_id, created, answered_at in Offer.objects.filter(
+        lawyer__in=pool_ids, answered_at__isnull=False, created_at__date__gte=since
+    ).values_list("lawyer_id", "created_at", "answered_at"):
+        answered[lawyer_id].append(max((answered_at - created).total_seconds(), 0.0) / 3600)
+    return {lawyer_id: float(np.median(hours)) for lawyer_id, hours in answered.items()}
+
+
 def _conflicted(*, matter: Matter, pool_ids: QuerySet, today: dt.date) -> set[int]:
-    """Lawyers who declared a counterparty as a conflict, or worked for one within the lookback."""
+    """Lawyers who declared a counterparty as a conflict, worked for one within the lookback, or are
+    engaged now on another matter for or against one of them."""
     parties = {normalise_party_name(name) for name in matter.counterparties}
     parties.discard("")
     if not parties:
@@ -181,5 +228,12 @@ def _conflicted(*, matter: Matter, pool_ids: QuerySet, today: dt.date) -> set[in
         Q(end_date__isnull=True) | Q(end_date__gte=since), profile__in=pool_ids
     ).values_list("profile_id", "organisation"):
         if normalise_party_name(organisation) in parties:
+            conflicted.add(profile_id)
+    for profile_id, client, their_parties in (
+        Engagement.objects.filter(status=Engagement.Status.ACTIVE, lawyer__in=pool_ids)
+        .exclude(matter_id=matter.pk)
+        .values_list("lawyer_id", "matter__organisation__name", "matter__counterparties_normalised")
+    ):
+        if normalise_party_name(client) in parties or parties.intersection(their_parties or ()):
             conflicted.add(profile_id)
     return conflicted

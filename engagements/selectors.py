@@ -1,13 +1,28 @@
-"""Reads for matters, scoped to the viewer: client members see their organisation's, staff see all."""
+"""Reads scoped to the viewer. Matters: client members see their organisation's, staff all. Offers: a
+lawyer sees only those made to them; clients those on their organisation's matters. Engagements: the
+lawyer's own, the organisation's, or all for staff."""
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import Membership, User
-from engagements.models import MatchCandidate, MatchRun, Matter, ProposedTeamMember, Seat, SeatFunnel
+from engagements.models import (
+    Engagement,
+    MatchCandidate,
+    MatchRun,
+    Matter,
+    Offer,
+    ProposedTeamMember,
+    Seat,
+    SeatFunnel,
+    TimeEntry,
+)
 from jurisdictions.selectors import exchange_rates_current
+from lawyers.models import LawyerProfile
 
 
 def currencies_with_exchange_rates() -> list[str]:
@@ -167,3 +182,162 @@ def matching_view(matter: Matter, seats: list[Seat]) -> MatchingView:
         if member.seat_id in by_seat:
             member.seat = by_seat[member.seat_id]
     return MatchingView(latest=latest, current=current, seats=results, team=team)
+
+
+# --- offers and engagements ----------------------------------------------------------------------
+
+
+def _lawyer_id(user: User) -> int | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return LawyerProfile.objects.filter(user=user).values_list("pk", flat=True).first()
+
+
+def offers_for_lawyer(user: User) -> QuerySet[Offer]:
+    """Offers made to the viewer (a lawyer), newest first; none for anyone else, staff included."""
+    lawyer_id = _lawyer_id(user)
+    if lawyer_id is None:
+        return Offer.objects.none()
+    return (
+        Offer.objects.filter(lawyer_id=lawyer_id)
+        .select_related(
+            "seat__jurisdiction",
+            "seat__practice_area",
+            "seat__matter__practice_area",
+            "seat__matter__organisation",
+            "engagement",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def offer_get_for_lawyer(user: User, pk: int) -> Offer:
+    """One offer made to the viewer. Raises Http404 for anyone else's."""
+    offer = offers_for_lawyer(user).filter(pk=pk).first()
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer
+
+
+def offers_of_matter(matter: Matter) -> list[Offer]:
+    """Every offer on the matter's seats (the caller has checked the viewer may see the matter)."""
+    return list(
+        Offer.objects.filter(seat__matter_id=matter.pk)
+        .select_related("lawyer__user", "sent_by")
+        .order_by("seat__position", "seat_id", "-created_at", "-pk")
+    )
+
+
+def offers_visible_to_client(user: User) -> QuerySet[Offer]:
+    """Offers on matters of the viewer's organisation (client members), all for staff, none otherwise."""
+    return Offer.objects.filter(seat__matter__in=matters_visible_to(user)).select_related(
+        "lawyer__user", "sent_by", "seat"
+    )
+
+
+def offer_get_for_client(user: User, pk: int) -> Offer:
+    """One offer on a matter the viewer may act on (their organisation's). Raises Http404 otherwise."""
+    offer = (
+        Offer.objects.filter(seat__matter__in=matters_editable_by(user))
+        .select_related("lawyer__user", "seat__matter")
+        .filter(pk=pk)
+        .first()
+    )
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer
+
+
+def engagements_visible_to(user: User) -> QuerySet[Engagement]:
+    """Engagements the viewer may see: their own (lawyers), their organisation's (clients), all (staff)."""
+    engagements = Engagement.objects.select_related(
+        "matter__organisation", "seat__jurisdiction", "seat__practice_area", "lawyer__user"
+    ).order_by("-created_at", "-pk")
+    if not user.is_authenticated or not user.is_active:
+        return engagements.none()
+    if user.is_staff:
+        return engagements
+    lawyer_id = _lawyer_id(user)
+    if lawyer_id is not None:
+        return engagements.filter(lawyer_id=lawyer_id)
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return engagements.none()
+    return engagements.filter(matter__organisation_id=organisation_id)
+
+
+def engagement_get_for_client(user: User, pk: int) -> Engagement:
+    """One engagement on a matter of the viewer's organisation. Raises Http404 otherwise."""
+    engagement = (
+        engagements_visible_to(user).filter(matter__in=matters_editable_by(user)).filter(pk=pk).first()
+    )
+    if engagement is None:
+        raise Http404("No such engagement.")
+    return engagement
+
+
+def engagements_of_matter(matter: Matter) -> dict[int, Engagement]:
+    """The matter's engagements by seat id, with their lawyers (one query)."""
+    return {
+        e.seat_id: e for e in Engagement.objects.filter(matter_id=matter.pk).select_related("lawyer__user")
+    }
+
+
+@dataclass(frozen=True)
+class WeekCapacity:
+    """One coming week of a lawyer's capacity: what their active engagements book, and what is free."""
+
+    week_start: dt.date
+    booked: Decimal
+    free: Decimal
+
+
+@dataclass(frozen=True)
+class LawyerEngagements:
+    """The lawyer's engagements page: their engagements, coming weeks' capacity, earnings to date."""
+
+    engagements: list[Engagement]
+    weekly_capacity: int
+    weeks: list[WeekCapacity]
+    earnings: list[tuple[str, Decimal]]
+
+
+def lawyer_capacity_weeks(
+    *, engagements: list[Engagement], weekly_capacity: int, today: dt.date, weeks: int = 8
+) -> list[WeekCapacity]:
+    """Capacity week by week (from this Monday): active engagements running that week take their hours."""
+    monday = today - dt.timedelta(days=today.weekday())
+    active = [e for e in engagements if e.status == Engagement.Status.ACTIVE]
+    result = []
+    for index in range(weeks):
+        start = monday + dt.timedelta(weeks=index)
+        end = start + dt.timedelta(days=6)
+        booked = sum(
+            (e.hours_per_week for e in active if e.start_date <= end and e.end_date >= start), Decimal(0)
+        )
+        result.append(WeekCapacity(week_start=start, booked=booked, free=Decimal(weekly_capacity) - booked))
+    return result
+
+
+def lawyer_engagements_overview(user: User, *, today: dt.date, weeks: int = 8) -> LawyerEngagements:
+    """What the lawyer's engagements page shows, in a fixed number of queries."""
+    profile = LawyerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    if profile is None:
+        raise Http404("Engagements are for lawyers.")
+    engagements = list(engagements_visible_to(user)[:200])
+    earnings = list(
+        TimeEntry.objects.filter(engagement__lawyer=profile, status=TimeEntry.Status.APPROVED)
+        .values("engagement__currency")
+        .annotate(total=Sum("amount"))
+        .order_by("engagement__currency")
+        .values_list("engagement__currency", "total")
+    )
+    capacity = profile.weekly_capacity_hours or 0
+    return LawyerEngagements(
+        engagements=engagements,
+        weekly_capacity=capacity,
+        weeks=lawyer_capacity_weeks(
+            engagements=engagements, weekly_capacity=capacity, today=today, weeks=weeks
+        ),
+        earnings=earnings,
+    )

@@ -1,11 +1,11 @@
-"""Jobs for matching. Thin: load by id, call one service; retry only transient database errors."""
+"""Jobs for matching and staffing. Thin: load by id, call one service; retry only transient errors."""
 
 import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from engagements import match_runs
+from engagements import match_runs, offers
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +32,9 @@ def match_run_execute(self, run_id: int) -> None:  # type: ignore[no-untyped-def
 def match_runs_resume() -> int:
     """Periodic: enqueue again the runs whose job was lost (broker down at enqueue, worker killed)."""
     return match_runs.match_runs_resume()
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
+def offers_expire() -> int:
+    """Periodic: expire pending offers past their expiry and bring each seat's next candidate forward."""
+    return offers.offers_expire()

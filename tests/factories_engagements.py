@@ -218,3 +218,68 @@ def run_matching(matter: Matter) -> Any:
     match_runs.match_run_execute(run_id=run.pk, attempt_key="test")
     run.refresh_from_db()
     return run
+
+
+def posted_and_matched(
+    owner: User, *, names: tuple[str, ...] = ("Ada Lovelace", "Bea Brandt", "Cy Young"), **overrides: Any
+) -> tuple[Matter, Any, list[Any]]:
+    """A posted one-seat matter, a small network whose best-ranked lawyer is `names[0]`, and the
+    finished match run: (matter, run, lawyers in rank order)."""
+    for index, name in enumerate(names):
+        network_lawyer(name, rate=str(250 + 10 * index), years=20 - 3 * index, proficiency=4 - index % 3)
+    fields: dict[str, Any] = {"budget_total": None, "counterparties": []}
+    fields.update(overrides)
+    seats = fields.pop("seats", None) or [seat_input(label="Privacy counsel", hours="20")]
+    matter_ = matter(by=owner, post=True, seats=seats, **fields)
+    run = run_matching(matter_)
+    from engagements.models import MatchCandidate
+
+    ranked = [
+        c.lawyer
+        for c in MatchCandidate.objects.filter(run=run, seat=seats_of(matter_)[0])
+        .select_related("lawyer__user")
+        .order_by("rank")
+    ]
+    return matter_, run, ranked
+
+
+def send_offer(*, seat: Seat, lawyer: Any, by: User, **overrides: Any) -> Any:
+    """An offer sent through the service, on the default terms unless overridden."""
+    from engagements import offers
+
+    seat = Seat.objects.select_related("matter").get(pk=seat.pk)
+    terms = offers.offer_terms_default(seat=seat, lawyer=lawyer)
+    values: dict[str, Any] = {
+        "hourly_rate": terms.hourly_rate,
+        "hours_per_week": terms.hours_per_week,
+        "start": terms.start,
+        "end": terms.end,
+        "expires_at": terms.expires_at,
+    }
+    values.update(overrides)
+    return offers.offer_send(seat=seat, lawyer=lawyer, by=by, **values)
+
+
+def accepted(*, seat: Seat, lawyer: Any, by: User, **overrides: Any) -> Any:
+    """An offer sent and accepted (NDA first when needed): the engagement."""
+    from engagements import offers
+
+    offer = send_offer(seat=seat, lawyer=lawyer, by=by, **overrides)
+    if offer.nda_required:
+        offers.offer_accept_nda(offer=offer, by=lawyer.user)
+    return offers.offer_accept(offer=offer, by=lawyer.user)
+
+
+def capture_notices(monkeypatch: Any) -> list[dict[str, Any]]:
+    """Record what the staffing services tell people (and still tell them): one dict per notice."""
+    from engagements import offers
+
+    sent: list[dict[str, Any]] = []
+    original = offers._notify
+
+    def capture(**kwargs: Any) -> None:
+        sent.append({**kwargs, "recipients": [u for u in kwargs["recipients"] if u is not None]})
+        original(**kwargs)
+
+    monkeypatch.setattr(offers, "_notify", capture)
+    return sent

@@ -120,8 +120,85 @@ def test_weekly_capacity_below_the_seat_hours_excludes(client_owner):
     assert _shortlisted(run) == {"Full time"}
 
 
-def test_capacity_already_taken_by_live_engagements_excludes():
-    pytest.skip("engagements (accepted offers) land with the offers issue; booked hours are 0 until then")
+def _engaged(lawyer, owner, *, hours, start=fe.START, end=fe.END, status="active", **matter_fields):
+    """An engagement for `lawyer` on another matter of the client's, as an accepted offer leaves it."""
+    from engagements.models import Engagement, Offer
+
+    other = fe.matter(
+        by=owner, post=True, seats=[fe.seat_input(label="Elsewhere", hours=str(hours))], **matter_fields
+    )
+    seat = other.seats.get()
+    offer = Offer.objects.create(
+        seat=seat,
+        lawyer=lawyer,
+        sent_by=owner,
+        hourly_rate=Decimal("300"),
+        currency="USD",
+        hours_per_week=Decimal(hours),
+        start_date=start,
+        end_date=end,
+        expires_at=fe.now(),
+        status="accepted",
+    )
+    return Engagement.objects.create(
+        offer=offer,
+        seat=seat,
+        matter=other,
+        lawyer=lawyer,
+        hourly_rate=offer.hourly_rate,
+        currency="USD",
+        hours_per_week=offer.hours_per_week,
+        start_date=start,
+        end_date=end,
+        status=status,
+    )
+
+
+def test_capacity_already_taken_by_live_engagements_excludes(client_owner):
+    # given three lawyers with 40 h a week: one booked 30 h over the dates, one booked outside them,
+    # one whose 30 h engagement is completed
+    booked = fe.network_lawyer("Booked 30 hours")
+    before = fe.network_lawyer("Booked last year")
+    done = fe.network_lawyer("Finished early")
+    _engaged(booked, client_owner, hours=30, counterparties=[])
+    _engaged(
+        before,
+        client_owner,
+        hours=30,
+        start=fe.START - dt.timedelta(days=90),
+        end=fe.START - dt.timedelta(days=1),
+        counterparties=[],
+        start_date=fe.START - dt.timedelta(days=90),
+        end_date=fe.START - dt.timedelta(days=1),
+    )
+    _engaged(done, client_owner, hours=30, status="completed", counterparties=[])
+    # when a 20 h seat is matched
+    run = fe.run_matching(_one_seat_matter(client_owner))
+    # then only the lawyer with 10 h left is excluded, and the funnel says capacity did it
+    assert _shortlisted(run) == {"Booked last year", "Finished early"}
+    steps = {s["filter"]: s for s in SeatFunnel.objects.get(run=run).steps}
+    assert steps["capacity"]["removed"] == 1
+
+
+def test_a_live_engagement_for_or_against_a_counterparty_is_a_conflict(client_owner, client_outsider):
+    from accounts.models import ClientOrganisation
+
+    # given one lawyer working now against Initech, one working now for Initech (the client
+    # organisation is Initech), one working on an unrelated matter
+    against = fe.network_lawyer("Acting against Initech")
+    for_initech = fe.network_lawyer("Acting for Initech")
+    unrelated = fe.network_lawyer("Unrelated work")
+    fe.network_lawyer("Free")
+    _engaged(against, client_owner, hours=5, counterparties=["INITECH PTE LTD"])
+    ClientOrganisation.objects.filter(pk=client_outsider.membership.organisation_id).update(
+        name="Initech Pte. Ltd."
+    )
+    _engaged(for_initech, client_outsider, hours=5, counterparties=["Someone else"])
+    _engaged(unrelated, client_owner, hours=5, counterparties=["Globex"])
+    # when a matter against Initech is matched
+    run = fe.run_matching(_one_seat_matter(client_owner, counterparties=["Initech Pte. Ltd."]))
+    # then both lawyers working for or against Initech are conflicted out
+    assert _shortlisted(run) == {"Unrelated work", "Free"}
 
 
 def test_declared_conflict_with_a_counterparty_excludes(client_owner):

@@ -249,3 +249,5 @@ MATCHING_CONFLICT_LOOKBACK_YEARS = env.int("MATCHING_CONFLICT_LOOKBACK_YEARS", d
 MATCHING_SOLVER_TIME_LIMIT_S = env.float("MATCHING_SOLVER_TIME_LIMIT_S", default=2.0)
 # Runs whose job was lost (broker down when enqueued, worker killed) are enqueued again.
 CELERY_BEAT_SCHEDULE["match-runs-resume"] = {"task": "engagements.tasks.match_runs_resume", "schedule": 120.0}
+# Pending offers past their expiry are expired, and the client hears who is next on the shortlist.
+CELERY_BEAT_SCHEDULE["offers-expire"] = {"task": "engagements.tasks.offers_expire", "schedule": 300.0}

@@ -1,0 +1,100 @@
+"""Two lawyers accept offers for the same seat at the same moment: the seat is filled exactly once.
+
+Needs PostgreSQL (SQLite has no row locks and one writer at a time): skipped on SQLite, and a failure
+when REQUIRE_WORKER_TESTS is set (CI), like the real-worker tests.
+"""
+
+import os
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+
+from engagements import offers
+from engagements.models import Engagement, Matter, Offer, Seat
+from marketplace.errors import ConflictError
+from tests import factories_engagements as fe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def postgres():  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_WORKER_TESTS"):
+            pytest.fail("the concurrency tests are required but the database is not PostgreSQL")
+        pytest.skip("needs DATABASE_URL pointing at PostgreSQL (row locks)")
+
+
+def _at_once(calls):  # type: ignore[no-untyped-def]
+    """Run each call in its own thread (its own database connection), released together."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index, call):  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "an acceptance hung"
+    return results
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_acceptances_at_the_same_moment_fill_the_seat_once(postgres, client_owner, monkeypatch, attempt):
+    # given two lawyers with pending offers for the same seat
+    matter, _, (ada, bea, _) = fe.posted_and_matched(client_owner, confidential_details="")
+    seat = fe.seats_of(matter)[0]
+    sent = [fe.send_offer(seat=seat, lawyer=lawyer, by=client_owner) for lawyer in (ada, bea)]
+    # Widen the window inside the transaction, so both are surely in flight together.
+    checked = offers.booked_hours_per_week
+
+    def slow_capacity_check(**kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)
+        return checked(**kwargs)
+
+    monkeypatch.setattr(offers, "booked_hours_per_week", slow_capacity_check)
+
+    def accept(offer_id: int):  # type: ignore[no-untyped-def]
+        offer = Offer.objects.select_related("seat", "lawyer__user").get(pk=offer_id)
+        return lambda: offers.offer_accept(offer=offer, by=offer.lawyer.user)
+
+    # when both accept at once, each on its own connection
+    results = _at_once([accept(sent[0].pk), accept(sent[1].pk)])
+
+    # then exactly one engagement, and the other lawyer is told the seat was just filled
+    engagements = [r for r in results if isinstance(r, Engagement)]
+    refusals = [r for r in results if isinstance(r, ConflictError)]
+    assert len(engagements) == 1 and len(refusals) == 1, results
+    assert refusals[0].message == "This seat has just been filled by another lawyer."
+    assert Engagement.objects.filter(seat=seat).count() == 1
+    winner = Engagement.objects.get(seat=seat).lawyer_id
+    assert dict(Offer.objects.filter(seat=seat).values_list("lawyer_id", "status")) == {
+        winner: "accepted",
+        ({ada.pk, bea.pk} - {winner}).pop(): "withdrawn",
+    }
+    assert Seat.objects.get(pk=seat.pk).status == Seat.Status.FILLED
+    filled = Seat.history.filter(id=seat.pk, status=Seat.Status.FILLED).count()
+    assert filled == 1
+    assert Matter.objects.get(pk=matter.pk).status == Matter.Status.STAFFED
+
+
+def test_the_database_refuses_a_second_accepted_offer_for_a_seat(postgres, client_owner):
+    from django.db import IntegrityError, transaction
+
+    matter, _, (ada, bea, _) = fe.posted_and_matched(client_owner, confidential_details="")
+    seat = fe.seats_of(matter)[0]
+    first, second = (fe.send_offer(seat=seat, lawyer=lawyer, by=client_owner) for lawyer in (ada, bea))
+    Offer.objects.filter(pk=first.pk).update(status="accepted")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.filter(pk=second.pk).update(status="accepted")
