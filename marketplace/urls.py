@@ -21,7 +21,8 @@ urlpatterns = [
     path("jurisdictions/", include("jurisdictions.urls")),
     path("lawyers/", include("lawyers.urls")),
     path("notifications/", include("notifications.urls")),
-    path("", include("engagements.urls")),
+    # Matters and staffing (engagements.urls), extended with the delivery and dashboard pages.
+    path("", include("engagements.urls_delivery")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its script as a file, so the docs work under our no-inline-script CSP.
