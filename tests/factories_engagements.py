@@ -175,7 +175,9 @@ def network_lawyer(
     from lawyers.models import BarAdmission, LanguageSkill, LawyerProfile, PracticeAreaExperience
 
     email = f"{slugify(name)}-{User.objects.count()}@lawyers.test"
-    user = User.objects.create_user(email=email, password=TEST_PASSWORD, full_name=name)
+    user = User.objects.create_user(
+        email=email, password=TEST_PASSWORD, full_name=name, email_verified_at=timezone.now()
+    )
     profile = LawyerProfile.objects.create(
         user=user,
         status=status,

@@ -98,3 +98,22 @@ def test_the_database_refuses_a_second_accepted_offer_for_a_seat(postgres, clien
     Offer.objects.filter(pk=first.pk).update(status="accepted")
     with pytest.raises(IntegrityError), transaction.atomic():
         Offer.objects.filter(pk=second.pk).update(status="accepted")
+
+
+def test_the_same_idempotency_key_twice_at_once_engages_once_and_answers_alike(postgres, client_owner):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    matter, _, (ada, *_) = fe.posted_and_matched(client_owner, confidential_details="")
+    offer = fe.send_offer(seat=fe.seats_of(matter)[0], lawyer=ada, by=client_owner)
+    url = reverse("api:offer-accept", args=[offer.pk])
+
+    def post():  # type: ignore[no-untyped-def]
+        api = APIClient()
+        api.force_authenticate(ada.user)
+        response = api.post(url, HTTP_IDEMPOTENCY_KEY="double-click")
+        return response.status_code, response.json()
+
+    first, second = _at_once([post, post])
+    assert first == second and first[0] == 201, (first, second)
+    assert Engagement.objects.count() == 1
