@@ -239,8 +239,9 @@ def offer_send(
 
     Raises NotAllowedError unless `by` is a member of the matter's organisation; DomainError for bad
     terms (rate above the cap, dates outside the matter's, expiry in the past) or a lawyer who cannot
-    be matched; ConflictError when the matter is not open, the seat is filled, the lawyer already has
-    a pending offer for it or is already engaged on the matter.
+    be matched or is not on the seat's current shortlist or proposed team; ConflictError when the
+    matter is not open, the seat is filled, the lawyer already has a pending offer for it or is
+    already engaged on the matter.
     """
     now = timezone.now()
     matter = _lock_matter(seat.matter_id)
@@ -274,12 +275,19 @@ def offer_send(
     if Engagement.objects.filter(matter=matter, lawyer=profile, status=Engagement.Status.ACTIVE).exists():
         raise ConflictError(f"{name} is already engaged on this matter.", code="already_engaged")
     if match_candidate is None:
+        # Clients offer seats to the lawyers matching put forward for them, not to anyone by id.
         run_id = _current_run_id(matter.pk)
-        match_candidate = (
-            MatchCandidate.objects.filter(run_id=run_id, seat=locked_seat, lawyer=profile).first()
-            if run_id
-            else None
-        )
+        match_candidate = MatchCandidate.objects.filter(
+            run_id=run_id, seat=locked_seat, lawyer=profile
+        ).first()
+        proposed = ProposedTeamMember.objects.filter(run_id=run_id, seat=locked_seat, lawyer=profile)
+        if match_candidate is None and not proposed.exists():
+            raise DomainError(
+                f"{name} is not on the current shortlist for {locked_seat.display_label}; "
+                "offers go to the lawyers matching puts forward.",
+                field="lawyer",
+                code="not_shortlisted",
+            )
     offer = Offer(
         seat=locked_seat,
         lawyer=profile,

@@ -285,3 +285,10 @@ def capture_notices(monkeypatch: Any) -> list[dict[str, Any]]:
 
     monkeypatch.setattr(offers, "_notify", capture)
     return sent
+
+
+def matched(*, by: User, **fields: Any) -> Matter:
+    """A posted matter whose matching has run (so its shortlist can be offered seats)."""
+    posted = matter(by=by, post=True, **fields)
+    run_matching(posted)
+    return posted

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from engagements import offers
-from engagements.models import MatchCandidate, Offer, Rating
+from engagements.models import MatchCandidate, Offer, Rating, SeatFunnel
 from engagements.pools import seat_pools
 from jurisdictions.selectors import exchange_rates_current
 from tests import factories_engagements as fe
@@ -42,6 +42,8 @@ def test_an_accepted_offer_books_hours_that_matching_then_counts(client_owner):
     # then Ada, with 10 h left, is not on the shortlist, and the funnel says capacity did it
     shortlisted = set(MatchCandidate.objects.filter(run=run).values_list("lawyer_id", flat=True))
     assert shortlisted == {bea.pk}
+    steps = {step["filter"]: step for step in SeatFunnel.objects.get(run=run).steps}
+    assert steps["capacity"]["removed"] == 1
     index, pool = _pool(second)
     assert pool.booked_hours_per_week[index[ada.pk]] == 30 and pool.booked_hours_per_week[index[bea.pk]] == 0
     # and a 10 h matter still fits her
@@ -63,7 +65,7 @@ def test_ratings_and_response_times_reach_the_pool(client_owner):
     now = timezone.now()
     for hours, offer in zip((2, 4), Offer.objects.filter(lawyer=ada).order_by("pk"), strict=True):
         Offer.objects.filter(pk=offer.pk).update(created_at=now, answered_at=now + dt.timedelta(hours=hours))
-    fe.send_offer(seat=fe.seats_of(fe.matter(by=client_owner, post=True))[0], lawyer=bea, by=client_owner)
+    fe.send_offer(seat=fe.seats_of(fe.matched(by=client_owner))[0], lawyer=bea, by=client_owner)
     other = fe.matter(by=client_owner, post=True, counterparties=[])
     index, pool = _pool(other)
     assert pool.avg_rating[index[ada.pk]] == 4.0 and pool.rating_count[index[ada.pk]] == 2

@@ -276,3 +276,16 @@ def test_an_expired_offer_is_a_409(api, client_owner, staffing):
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     refused = api.post(_offer("accept", offer))
     assert refused.status_code == 409 and refused.json()["detail"].startswith("This offer expired on")
+
+
+def test_offers_go_only_to_lawyers_matching_put_forward(api, client_owner, staffing):
+    matter, seat, _ = staffing
+    elsewhere = fe.network_lawyer("Not Shortlisted", code="DE")
+    api.force_authenticate(client_owner)
+    response = api.post(
+        reverse("api:matter-offers", args=[matter.pk]),
+        {"seat": seat.pk, "lawyer": elsewhere.pk},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "not_shortlisted"
+    assert not Offer.objects.exists()

@@ -196,16 +196,19 @@ def test_a_withdrawn_offer_cannot_be_accepted(client_owner, staffing, notices):
 
 
 def test_accepting_beyond_free_capacity_is_refused_with_the_numbers(client_owner):
-    # given a lawyer with 30 h a week, already engaged 20 h a week over the same dates
+    # given a lawyer with 30 h a week holds offers for 20 h on one matter and 20 h on another
     first, _, (ada, *_) = fe.posted_and_matched(
         client_owner, names=("Ada Lovelace",), confidential_details=""
     )
     ada.weekly_capacity_hours = 30
     ada.save(update_fields=["weekly_capacity_hours"])
-    fe.accepted(seat=fe.seats_of(first)[0], lawyer=ada, by=client_owner)
-    second = fe.matter(by=client_owner, post=True, seats=[fe.seat_input(hours="20")], confidential_details="")
+    second = fe.matched(by=client_owner, seats=[fe.seat_input(hours="20")], confidential_details="")
+    small = fe.matched(by=client_owner, seats=[fe.seat_input(hours="10")], confidential_details="")
     offer = fe.send_offer(seat=fe.seats_of(second)[0], lawyer=ada, by=client_owner)
-    # when / then
+    for_small = fe.send_offer(seat=fe.seats_of(small)[0], lawyer=ada, by=client_owner)
+    # when she accepts the first
+    fe.accepted(seat=fe.seats_of(first)[0], lawyer=ada, by=client_owner)
+    # then the second no longer fits, and she is told by how much
     with pytest.raises(ConflictError) as refused:
         offers.offer_accept(offer=offer, by=ada.user)
     assert refused.value.message.startswith(
@@ -213,8 +216,7 @@ def test_accepting_beyond_free_capacity_is_refused_with_the_numbers(client_owner
     )
     assert Offer.objects.get(pk=offer.pk).status == Offer.Status.PENDING
     # and a 10 h offer fits
-    small = fe.matter(by=client_owner, post=True, seats=[fe.seat_input(hours="10")], confidential_details="")
-    assert fe.accepted(seat=fe.seats_of(small)[0], lawyer=ada, by=client_owner).hours_per_week == 10
+    assert offers.offer_accept(offer=for_small, by=ada.user).hours_per_week == 10
 
 
 def test_an_engagement_outside_the_dates_does_not_count_against_capacity(client_owner):
@@ -223,8 +225,8 @@ def test_an_engagement_outside_the_dates_does_not_count_against_capacity(client_
     )
     ada.weekly_capacity_hours = 20
     ada.save(update_fields=["weekly_capacity_hours"])
+    later = fe.matched(by=client_owner, seats=[fe.seat_input(hours="20")], confidential_details="")
     fe.accepted(seat=fe.seats_of(first)[0], lawyer=ada, by=client_owner, end=fe.START + dt.timedelta(days=30))
-    later = fe.matter(by=client_owner, post=True, seats=[fe.seat_input(hours="20")], confidential_details="")
     fe.accepted(
         seat=fe.seats_of(later)[0], lawyer=ada, by=client_owner, start=fe.START + dt.timedelta(days=31)
     )
