@@ -12,7 +12,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -36,6 +35,7 @@ from engagements.pools import seat_pools
 from jurisdictions.money import convert
 from jurisdictions.selectors import exchange_rates_current
 from marketplace.errors import ConflictError, DomainError
+from outbox.services import job_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +68,9 @@ def matter_fingerprint(matter: Matter) -> str:
 def _enqueue(run_id: int) -> None:
     from engagements.tasks import match_run_execute
 
-    try:
-        match_run_execute.delay(run_id)
-    except Exception:
-        # The broker is down: the run stays queued and the periodic sweep enqueues it again.
-        logger.exception("could not enqueue match run %s; the sweep will retry", run_id)
+    # Through the outbox: written with the run, sent after the commit, relayed if the broker is down.
+    # The periodic sweep (`match_runs_resume`) remains as a second net for runs whose job was lost.
+    job_enqueue(match_run_execute, run_id)
 
 
 @transaction.atomic
@@ -99,7 +97,7 @@ def match_run_request(*, matter: Matter, by: User | None) -> MatchRun:
     run = MatchRun.objects.create(
         matter=locked, requested_by=by, input_fingerprint=fingerprint, currency=locked.currency
     )
-    transaction.on_commit(partial(_enqueue, run.pk))
+    _enqueue(run.pk)
     return run
 
 
@@ -355,8 +353,11 @@ def match_runs_resume(*, older_than_s: int = 60) -> int:
         superseded=False,
     ).values_list("pk", flat=True)[:500]
     ids = list(lost)
+    from engagements.tasks import match_run_execute
+
+    # The sweep is its own retry: send directly; if the broker is still down, the next sweep tries again.
     for run_id in ids:
-        _enqueue(run_id)
+        match_run_execute.delay(run_id)
     return len(ids)
 
 

@@ -40,6 +40,7 @@ from lawyers.rules import (
 from lawyers.uploads import ALLOWED_CONTENT_TYPES, detect_document_type, document_max_bytes
 from lawyers.vetting import CHECKS, CHECKS_AFTER_EDIT, profile_missing_items
 from marketplace.errors import ConflictError, DomainError
+from outbox.services import job_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -280,8 +281,8 @@ def vetting_checks_enqueue(*, profile: LawyerProfile, check_names: Iterable[str]
     from lawyers.tasks import vetting_run_checks
 
     names = sorted(set(check_names)) if check_names is not None else None
-    profile_id = profile.pk
-    transaction.on_commit(lambda: vetting_run_checks.delay(profile_id, names))
+    # Through the outbox: written with this transaction, sent after it commits, relayed if the broker is down.
+    job_enqueue(vetting_run_checks, profile.pk, names)
 
 
 def vetting_checks_run(
@@ -374,7 +375,7 @@ def _transition(
         locked._change_reason = f"{decision}: {reason}" if reason else str(decision)  # type: ignore[attr-defined]
         locked.save()
         decision_id = decision.pk
-        transaction.on_commit(lambda: _enqueue_decision_notice(decision_id))
+        _enqueue_decision_notice(decision_id)
     profile.refresh_from_db()
     return decision
 
@@ -382,7 +383,7 @@ def _transition(
 def _enqueue_decision_notice(decision_id: int) -> None:
     from lawyers.tasks import vetting_decision_notify
 
-    vetting_decision_notify.delay(decision_id)
+    job_enqueue(vetting_decision_notify, decision_id)
 
 
 def _require_staff(by: User) -> None:

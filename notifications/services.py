@@ -27,6 +27,7 @@ from accounts.models import User
 from marketplace.errors import DomainError
 from notifications.links import is_safe_relative_url
 from notifications.models import Notification
+from outbox.services import job_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +163,7 @@ def _notifications_create(
         )
 
     if email:
-        notification_ids = [notification.pk for notification in created]
-        transaction.on_commit(lambda: _emails_enqueue(notification_ids))
+        _emails_enqueue([notification.pk for notification in created])
     return created
 
 
@@ -171,13 +171,10 @@ def _emails_enqueue(notification_ids: list[int]) -> None:
     """One job per email, so one bad address or slow mailbox does not hold up the others."""
     from notifications.tasks import notification_email_send
 
+    # Through the outbox: sent after the commit, relayed later if the broker is down; the sweep
+    # (`notification_emails_resume`) remains as a second net for emails whose job was lost.
     for notification_id in notification_ids:
-        try:
-            notification_email_send.delay(notification_id)
-        except Exception:
-            # The change the notification is about has committed; a broker outage must not turn the
-            # request into an error. The sweep (`notification_emails_resume`) enqueues it again.
-            logger.exception("could not enqueue the email for notification %s", notification_id)
+        job_enqueue(notification_email_send, notification_id)
 
 
 def notification_email_send(*, notification_id: int) -> bool:
@@ -245,7 +242,11 @@ def notification_emails_resume(
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    _emails_enqueue(pending)
+    from notifications.tasks import notification_email_send
+
+    # The sweep is its own retry: send directly; if the broker is still down, the next sweep tries again.
+    for notification_id in pending:
+        notification_email_send.delay(notification_id)
     return len(pending)
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "notifications",
+    "outbox",
     "jurisdictions",
     "lawyers",
     "engagements",
@@ -153,11 +154,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A job whose worker died unacknowledged is redelivered after this many seconds (longer than any job).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
+# Fail fast when the broker is down: jobs wait in the outbox (outbox.services) instead of the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE: dict = {
+    "pending-jobs-relay": {"task": "outbox.tasks.pending_jobs_relay", "schedule": 30.0},
     "lawyer-seniority-refresh": {"task": "lawyers.tasks.lawyer_seniority_refresh", "schedule": 24 * 60 * 60},
     "notification-emails-resume": {
         "task": "notifications.tasks.notification_emails_resume",
@@ -251,3 +256,20 @@ MATCHING_SOLVER_TIME_LIMIT_S = env.float("MATCHING_SOLVER_TIME_LIMIT_S", default
 CELERY_BEAT_SCHEDULE["match-runs-resume"] = {"task": "engagements.tasks.match_runs_resume", "schedule": 120.0}
 # Pending offers past their expiry are expired, and the client hears who is next on the shortlist.
 CELERY_BEAT_SCHEDULE["offers-expire"] = {"task": "engagements.tasks.offers_expire", "schedule": 300.0}
+
+# --- SLAs ---
+# Network defaults, in hours, for organisations without their own targets while staff have not set a
+# network default row (SLA targets in admin).
+SLA_DEFAULT_HOURS_TO_SHORTLIST = env.int("SLA_DEFAULT_HOURS_TO_SHORTLIST", default=24)
+SLA_DEFAULT_HOURS_TO_STAFF = env.int("SLA_DEFAULT_HOURS_TO_STAFF", default=120)
+SLA_DEFAULT_HOURS_TO_ANSWER_OFFER = env.int("SLA_DEFAULT_HOURS_TO_ANSWER_OFFER", default=48)
+# The dashboards' SLA figures cover clocks started in this many days, and every one still running.
+SLA_REPORT_DAYS = env.int("SLA_REPORT_DAYS", default=90)
+# Breach detection: clocks still running, or started this many days ago at most, in batches of this size.
+SLA_BREACH_LOOKBACK_DAYS = env.int("SLA_BREACH_LOOKBACK_DAYS", default=14)
+SLA_BREACH_BATCH_SIZE = env.int("SLA_BREACH_BATCH_SIZE", default=500)
+# Breaches are recorded (and the talent team told, once each) every five minutes.
+CELERY_BEAT_SCHEDULE["sla-breaches-detect"] = {
+    "task": "engagements.tasks_delivery.sla_breaches_detect",
+    "schedule": 300.0,
+}

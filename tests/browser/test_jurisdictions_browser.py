@@ -16,7 +16,7 @@ def test_visitor_searches_jurisdictions_and_opens_one(page, live_server):
 
     # Typing filters the table in place (htmx) and keeps the search in the address bar.
     page.get_by_label("Search").fill("york")
-    page.wait_for_function("document.querySelectorAll('#jurisdiction-results tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#jurisdiction-results tbody tr').length === 1")
     assert "US-NY" in rows.first.inner_text()
     assert "q=york" in page.url
 
@@ -31,7 +31,7 @@ def test_visitor_browses_all_iso_jurisdictions_and_the_practice_areas(page):
     page.goto("/jurisdictions/")
     page.get_by_label("Show all ISO jurisdictions").check()
     page.wait_for_function(
-        "document.querySelector('[data-testid=result-count]').innerText.includes('page 1 of')"
+        "() => document.querySelector('[data-testid=result-count]').innerText.includes('page 1 of')"
     )
     page.get_by_role("link", name="Next →").click()
     page.wait_for_url(re.compile(r"page=2"))
@@ -50,6 +50,6 @@ def test_show_all_offers_every_country_to_filter_by(page):
 
     page.locator("#id_country").select_option("AQ")
     page.wait_for_function(
-        "document.querySelector('[data-testid=result-count]').innerText.trim().startsWith('1 jurisdiction')"
+        "() => document.querySelector('[data-testid=result-count]').innerText.trim().startsWith('1 jurisdiction')"
     )
     assert "Antarctica" in page.locator("#jurisdiction-results").inner_text()
