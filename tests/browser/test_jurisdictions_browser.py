@@ -50,6 +50,7 @@ def test_show_all_offers_every_country_to_filter_by(page):
 
     page.locator("#id_country").select_option("AQ")
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=result-count]').innerText.trim().startsWith('1 jurisdiction')"
+        "() => document.querySelector('[data-testid=result-count]')"
+        ".innerText.trim().startsWith('1 jurisdiction')"
     )
     assert "Antarctica" in page.locator("#jurisdiction-results").inner_text()
