@@ -122,7 +122,14 @@ def lawyer_profile_update(
     rate_currency: str,
     weekly_capacity_hours: int | None,
 ) -> LawyerProfile:
-    """Save the basics. A changed rate or currency on a submitted profile re-runs the affected checks."""
+    """Save the basics. A changed rate or currency on a submitted profile re-runs the affected checks.
+
+    Raises DomainError when only one of the hourly rate and its currency is given.
+    """
+    if (hourly_rate is None) != (not rate_currency.strip()):
+        raise DomainError(
+            "Give the hourly rate and its currency together.", code="rate_currency", field="rate_currency"
+        )
     with transaction.atomic():
         locked = _lock_profile(profile.pk)
         rate_changed = (locked.hourly_rate, locked.rate_currency) != (hourly_rate, rate_currency.upper())

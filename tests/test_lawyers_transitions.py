@@ -217,3 +217,24 @@ def test_history_keeps_material_profile_changes(staff_user):
     latest = profile.history.first()
     assert latest.status == Status.VETTED
     assert "ok" in latest.history_change_reason
+
+
+def test_rate_and_currency_must_be_given_together(lawyer_user):
+    from decimal import Decimal
+
+    from lawyers import services
+    from marketplace.errors import DomainError
+
+    profile = lawyer_user.lawyer_profile
+    with pytest.raises(DomainError, match="rate and its currency together"):
+        services.lawyer_profile_update(
+            profile=profile,
+            by=lawyer_user,
+            headline="h",
+            bio="b",
+            hourly_rate=Decimal("300"),
+            rate_currency="",
+            weekly_capacity_hours=20,
+        )
+    profile.refresh_from_db()
+    assert profile.hourly_rate is None
