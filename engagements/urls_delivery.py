@@ -20,3 +20,6 @@ urlpatterns = [
     path("time-entries/<int:pk>/approve/", views.time_entry_approve, name="time-entry-approve"),
     path("time-entries/<int:pk>/reject/", views.time_entry_reject, name="time-entry-reject"),
 ]
+urlpatterns += [
+    path("sla/", views.sla_targets, name="sla-targets"),
+]

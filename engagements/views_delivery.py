@@ -1,6 +1,7 @@
 """Delivery pages. The engagement page: the lawyer logs time and sees it reviewed; the client approves
-or rejects it, completes or ends the engagement, and rates the lawyer afterwards. Thin: the services
-in `engagements.delivery` decide; every lookup is scoped to the viewer (404 outside it).
+or rejects it, completes or ends the engagement, and rates the lawyer afterwards. The SLA page: an
+organisation's targets and how they are kept. Thin: the services in `engagements.delivery` and
+`engagements.sla` decide; every lookup is scoped to the viewer (404 outside it).
 """
 
 from decimal import Decimal
@@ -15,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from engagements import delivery
+from accounts.models import Membership
+from engagements import delivery, sla
 from engagements.models import Engagement, Rating, TimeEntry
 from marketplace.errors import DomainError
 
@@ -254,3 +256,85 @@ def engagement_rate(request: HttpRequest, pk: int) -> HttpResponse:
     context = _engagement_context(request, engagement, rating_form=form)
     context["can_rate"] = True
     return render(request, "engagements/delivery/engagement.html", context, status=400)
+
+
+# --- SLA targets ---------------------------------------------------------------------------------
+
+
+class SlaTargetForm(forms.Form):
+    hours_to_shortlist = forms.IntegerField(
+        min_value=1,
+        max_value=sla.TARGET_HOURS_MAX,
+        label="Hours to shortlist",
+        help_text="From posting a matter to its first shortlist.",
+    )
+    hours_to_staff = forms.IntegerField(
+        min_value=1,
+        max_value=sla.TARGET_HOURS_MAX,
+        label="Hours to staff",
+        help_text="From posting a matter to every seat filled.",
+    )
+    hours_to_answer_offer = forms.IntegerField(
+        min_value=1,
+        max_value=sla.TARGET_HOURS_MAX,
+        label="Hours for a lawyer to answer",
+        help_text="From sending an offer to the lawyer's answer.",
+    )
+
+    @classmethod
+    def initial_for(cls, targets: sla.Targets) -> dict[str, int]:
+        return {
+            "hours_to_shortlist": targets.shortlist,
+            "hours_to_staff": targets.staff,
+            "hours_to_answer_offer": targets.answer,
+        }
+
+
+def _membership(request: HttpRequest) -> Membership | None:
+    try:
+        return Membership.objects.select_related("organisation").get(user=request.user)
+    except Membership.DoesNotExist:
+        return None
+
+
+@login_required
+def sla_targets(request: HttpRequest) -> HttpResponse:
+    """The organisation's SLA targets and how they are kept; owners change them or go back to the
+    network default."""
+    membership = _membership(request)
+    if membership is None:
+        raise Http404("SLA targets belong to client organisations.")
+    organisation = membership.organisation
+    is_owner = membership.role == Membership.Role.OWNER
+    targets = sla.targets_for(organisation.pk)
+    form = SlaTargetForm(initial=SlaTargetForm.initial_for(targets))
+    status = 200
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied("Only an owner of the organisation changes its SLA targets.")
+        try:
+            if request.POST.get("action") == "reset":
+                sla.sla_target_reset(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+                messages.success(request, "Back to the network's default targets.")
+                return redirect("engagements:sla-targets")
+            form = SlaTargetForm(request.POST)
+            if form.is_valid():
+                sla.sla_target_set(organisation=organisation, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                messages.success(request, "SLA targets saved.")
+                return redirect("engagements:sla-targets")
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        status = 400
+    return render(
+        request,
+        "engagements/delivery/sla_targets.html",
+        {
+            "organisation": organisation,
+            "is_owner": is_owner,
+            "targets": targets,
+            "network": sla.targets_for(None),
+            "form": form,
+            "report": sla.sla_report(organisation_id=organisation.pk),
+        },
+        status=status,
+    )
