@@ -417,6 +417,30 @@ def offer_withdraw(*, offer: Offer, by: User, reason: str = "") -> Offer:
     return locked
 
 
+def offers_withdraw_for_matter(*, matter: Matter, by: User | None, reason: str) -> int:
+    """Withdraw every pending offer on the matter (it was cancelled) and tell the lawyers; how many.
+
+    Call inside the transaction that holds the matter's lock (as `matter_cancel` does).
+    """
+    pending = list(
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("lawyer__user")
+        .filter(seat__matter_id=matter.pk, status=Offer.Status.PENDING)
+        .order_by("pk")
+    )
+    for offer in pending:
+        _close(offer, status=Offer.Status.WITHDRAWN, by=by, reason=f"Withdrawn: {reason}")
+        _notify(
+            recipients=[offer.lawyer.user],
+            kind="offer.withdrawn",
+            title=f"Offer withdrawn: {matter.title}",
+            body=f"The client cancelled the matter. Their reason: {reason}",
+            url=_offer_url(offer),
+            dedupe_key=f"offer-withdrawn:{offer.pk}",
+        )
+    return len(pending)
+
+
 def _close(offer: Offer, *, status: str, by: User | None, reason: str, answered: bool = False) -> None:
     now = timezone.now()
     offer.status = status

@@ -271,3 +271,17 @@ def test_terminating_records_the_reason(client_owner, staffing, notices):
     assert ended.status == Engagement.Status.TERMINATED and ended.terminated_reason == "Budget cut"
     assert ended.history.first().history_change_reason == "Terminated: Budget cut"
     assert notices[-1]["kind"] == "engagement.terminated" and "Budget cut" in notices[-1]["body"]
+
+
+def test_cancelling_a_matter_can_withdraw_its_pending_offers(client_owner, staffing, notices):
+    from django.db import transaction
+
+    matter, seat, (ada, bea, _) = staffing
+    for_ada = fe.send_offer(seat=seat, lawyer=ada, by=client_owner)
+    offers.offer_decline(offer=for_ada, by=ada.user, reason="Busy")
+    for_bea = fe.send_offer(seat=seat, lawyer=bea, by=client_owner)
+    with transaction.atomic():
+        assert offers.offers_withdraw_for_matter(matter=matter, by=client_owner, reason="Settled") == 1
+    assert Offer.objects.get(pk=for_bea.pk).status == Offer.Status.WITHDRAWN
+    assert Offer.objects.get(pk=for_ada.pk).status == Offer.Status.DECLINED
+    assert notices[-1]["kind"] == "offer.withdrawn" and "Settled" in notices[-1]["body"]
