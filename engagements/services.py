@@ -250,6 +250,9 @@ def matter_cancel(*, matter: Matter, by: User, reason: str) -> Matter:
     MatchRun.objects.filter(
         matter=locked, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
     ).update(superseded=True)
+    from engagements.offers import offers_withdraw_for_matter
+
+    offers_withdraw_for_matter(matter=locked, by=by, reason=reason)
     return locked
 
 

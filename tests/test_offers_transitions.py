@@ -285,3 +285,18 @@ def test_cancelling_a_matter_can_withdraw_its_pending_offers(client_owner, staff
     assert Offer.objects.get(pk=for_bea.pk).status == Offer.Status.WITHDRAWN
     assert Offer.objects.get(pk=for_ada.pk).status == Offer.Status.DECLINED
     assert notices[-1]["kind"] == "offer.withdrawn" and "Settled" in notices[-1]["body"]
+
+
+def test_cancelling_the_matter_withdraws_its_pending_offers(client_owner, staffing, notices):
+    from engagements import services
+
+    matter, seat, (ada, *_) = staffing
+    offer = fe.send_offer(seat=seat, lawyer=ada, by=client_owner)
+    # when
+    services.matter_cancel(matter=matter, by=client_owner, reason="Deal fell through")
+    # then the lawyer can no longer accept it, and is told
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.WITHDRAWN
+    assert any(n["recipients"] == [ada.user] for n in notices if n["kind"].startswith("offer."))
+    with pytest.raises(ConflictError):
+        offers.offer_accept(offer=offer, by=ada.user)
