@@ -128,13 +128,17 @@ def live_worker(transactional_db, settings):  # type: ignore[no-untyped-def]
 class WorkerProcess:
     """Start, wait for, and stop a Celery worker subprocess on a queue of its own."""
 
-    def __init__(self, concurrency: int = 1) -> None:
+    def __init__(
+        self, concurrency: int = 1, *, queue: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
         import uuid
 
-        self.queue = f"test-{uuid.uuid4().hex[:12]}"
+        self.queue = queue or f"test-{uuid.uuid4().hex[:12]}"
+        self.name = f"{self.queue}-{uuid.uuid4().hex[:6]}"
         self.concurrency = concurrency
+        self.extra_env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log_path = Path(tempfile.gettempdir()) / f"celery-{self.queue}.log"
+        self.log_path = Path(tempfile.gettempdir()) / f"celery-{self.name}.log"
 
     def environment(self) -> dict[str, str]:
         from django.conf import settings
@@ -150,6 +154,7 @@ class WorkerProcess:
             "CELERY_QUEUE": self.queue,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "WORKER_PROCESS": "1",
+            **self.extra_env,
         }
 
     def start(self) -> None:
@@ -180,6 +185,7 @@ class WorkerProcess:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             cwd=Path(__file__).resolve().parent.parent,
+            start_new_session=True,  # its own process group, so kill() takes the pool's children too
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -204,6 +210,12 @@ class WorkerProcess:
         self.log.close()
         app.conf.task_always_eager, app.conf.task_default_queue = self._saved
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once: no warm shutdown, no acknowledgement."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
@@ -217,3 +229,11 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, message: s
             return value
         time.sleep(interval)
     pytest.fail(message or f"condition not met within {timeout} s")
+
+
+def celery_pools_reset(app) -> None:  # type: ignore[no-untyped-def]
+    """Drop pooled broker connections and producers, so the next publish uses the current broker_url."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from outbox import services
 from outbox.models import PendingJob
+from tests.conftest import celery_pools_reset
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,17 +31,10 @@ def broker_down(settings):
     saved = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"
-    _reset_pool(app)
+    celery_pools_reset(app)
     yield app
     app.conf.task_always_eager, app.conf.broker_url = saved
-    _reset_pool(app)
-
-
-def _reset_pool(app):
-    """Drop pooled broker connections so the next publish connects to the current broker_url."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
+    celery_pools_reset(app)
 
 
 def test_job_is_recorded_with_the_transaction_and_runs_after_commit():
