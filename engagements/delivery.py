@@ -566,7 +566,7 @@ def _budget_alert(*, matter: Matter, engagement: Engagement, entry: TimeEntry) -
             f"{matter.budget_total:,.2f} budget ({spend.percent_approved}%), with {currency} "
             f"{spend.pending:,.2f} more awaiting approval."
         ),
-        url=engagement_url(engagement),
+        url=reverse("engagements:client-dashboard"),
         dedupe_key=f"matter-budget-{percent}:{matter.pk}",
         subject=matter,
     )

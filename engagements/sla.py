@@ -230,7 +230,7 @@ class Clock:
         return self.stop is None
 
     def hours(self, now: dt.datetime) -> Decimal:
-        elapsed = (self.stop or now) - self.start
+        elapsed = max((self.stop or now) - self.start, dt.timedelta(0))
         return (Decimal(elapsed.total_seconds()) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     def breached(self, target_hours: int, now: dt.datetime) -> bool:

@@ -23,3 +23,7 @@ urlpatterns = [
 urlpatterns += [
     path("sla/", views.sla_targets, name="sla-targets"),
 ]
+urlpatterns += [
+    path("dashboard/", views.client_dashboard, name="client-dashboard"),
+    path("staff/dashboard/", views.staff_dashboard, name="staff-dashboard"),
+]

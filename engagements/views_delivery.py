@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
-from engagements import delivery, sla
+from engagements import dashboards, delivery, sla
 from engagements.models import Engagement, Rating, TimeEntry
 from marketplace.errors import DomainError
 
@@ -337,4 +337,36 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
             "report": sla.sla_report(organisation_id=organisation.pk),
         },
         status=status,
+    )
+
+
+# --- dashboards ----------------------------------------------------------------------------------
+
+
+@login_required
+def client_dashboard(request: HttpRequest) -> HttpResponse:
+    """A client organisation's matters, spend, engagements and SLAs, with charts. Members only."""
+    if request.user.is_staff:
+        return redirect("engagements:staff-dashboard")
+    membership = _membership(request)
+    if membership is None:
+        raise PermissionDenied("The dashboard is for members of a client organisation.")
+    dashboard = dashboards.client_dashboard(organisation_id=membership.organisation_id)
+    return render(
+        request,
+        "engagements/dashboards/client.html",
+        {"organisation": membership.organisation, "dashboard": dashboard, "charts": dashboard.chart_data()},
+    )
+
+
+@login_required
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    """The network's pipeline and SLA breaches, with charts. Staff only (404 for anyone else)."""
+    if not request.user.is_staff:
+        raise Http404("No such page.")
+    dashboard = dashboards.staff_dashboard()
+    return render(
+        request,
+        "engagements/dashboards/staff.html",
+        {"dashboard": dashboard, "charts": dashboard.chart_data()},
     )

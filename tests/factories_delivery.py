@@ -65,9 +65,9 @@ def engage(
         end_date=matter.end_date,
         expires_at=now + dt.timedelta(hours=72),
         status=Offer.Status.ACCEPTED,
-        answered_at=now,
-        closed_at=now,
     )
+    # Answered the moment it was made: its answer clock reads zero.
+    Offer.objects.filter(pk=offer.pk).update(answered_at=offer.created_at, closed_at=offer.created_at)
     engagement = Engagement.objects.create(
         offer=offer,
         seat=seat,
