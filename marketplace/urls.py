@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("jurisdictions.api_urls")),
     path("", include("lawyers.api_urls")),
     path("", include("engagements.api_urls")),
+    path("", include("engagements.api_delivery_urls")),
     path("", include("notifications.api_urls")),
 ]
 
