@@ -73,5 +73,16 @@ check-deploy: setup
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-counsel.example} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Proof of reliability and security (not part of `make test` or CI): API fuzzing, load on the 100k
+# network, bandit and the deploy check; one line per figure, non-zero exit if any misses its target.
+# PROVE_PARTS: any of static schema fuzz load (all by default). Needs PostgreSQL and Redis on 127.0.0.1.
+PROVE_PARTS ?=
+# The load test reuses the benchmark network (seeded on first use): never your DATABASE_URL.
+PROVE_LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/counsel_bench
+
+prove: setup
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-prove.txt
+	PROVE_LOAD_DATABASE_URL="$(PROVE_LOAD_DATABASE_URL)" $(BIN)/python -m prove $(PROVE_PARTS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""What every proof part shares: the figure line, percentiles, databases and the environment.
+
+A figure line is `name  value  target  PASS|FAIL`; `python -m prove` counts the verdicts of every
+part's lines and exits non-zero when any is FAIL. Anything else a part prints starts with `#`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_DIR = Path(os.environ.get("PROVE_REPORT_DIR", ROOT / "var" / "prove"))
+failures: list[str] = []
+
+
+def line(name: str, value: object, target: str, ok: bool) -> None:
+    """Print one figure with its target and verdict."""
+    if not ok:
+        failures.append(name)
+    print(f"{name:<46} {value!s:>14}  {target:<26} {'PASS' if ok else 'FAIL'}", flush=True)
+
+
+def note(text: str) -> None:
+    """A comment between the figures (progress, where the details are)."""
+    for row in text.splitlines() or [""]:
+        print(f"# {row}", flush=True)
+
+
+def exit_code() -> int:
+    return 1 if failures else 0
+
+
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`; 0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """The environment for the production settings on plain HTTP at 127.0.0.1, plus `extra`.
+
+    `prove.settings` is `marketplace.settings.production` with only the static root (a temporary
+    collectstatic) and the URLconf (one extra route, `/prove/bare`) changed. No broker: jobs run
+    in-process unless `extra` sets one.
+    """
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "CELERY_BROKER_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="prove.settings",
+        SECRET_KEY=os.environ.get("PROVE_SECRET_KEY") or "prove-" + secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="False",
+        DEBUG="False",
+        EMAIL_URL="dummymail://",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def database_create(url: str, *, fresh: bool = False) -> None:
+    """Create the PostgreSQL database named in `url` if missing; drop it first when `fresh`."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        if fresh:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+
+
+def python() -> str:
+    return sys.executable
