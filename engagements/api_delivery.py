@@ -265,6 +265,9 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         entry = self._visible(pk)
+        if not delivery.can_review(request.user, entry.engagement):  # type: ignore[arg-type]
+            # The role, before the input: a lawyer is told they may not, not that the reason is missing.
+            raise delivery.NotAllowedError("Only members of the matter's organisation can reject time.")
         serializer = RejectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         delivery.time_entry_reject(entry=entry, by=request.user, reason=serializer.validated_data["reason"])  # type: ignore[arg-type]

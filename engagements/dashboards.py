@@ -236,6 +236,7 @@ class StaffDashboard:
         return {
             "applications": {
                 "type": "doughnut",
+                "aspect": 1.6,
                 "labels": [label for _, label, _ in self.applications],
                 "datasets": [{"label": "Lawyers", "data": [n for _, _, n in self.applications]}],
             },
@@ -253,6 +254,7 @@ class StaffDashboard:
             "breaches": {
                 "type": "bar",
                 "stacked": True,
+                "aspect": 3.5,
                 "labels": [day.strftime("%-d %b") for day in self.days],
                 "datasets": [
                     {

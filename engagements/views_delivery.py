@@ -156,9 +156,12 @@ def time_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
             outlook = delivery.time_entry_outlook(
                 engagement=engagement, work_date=data["work_date"], hours=data["hours"]
             )
+            # Flag everything at once, so the lawyer confirms both in one go.
             if outlook.over_week and not data["confirm_over_week"]:
                 form.add_error("confirm_over_week", outlook.week_message())
-            else:
+            if outlook.over_budget and not data["confirm_over_budget"]:
+                form.add_error("confirm_over_budget", outlook.budget_message())
+            if form.is_valid():
                 delivery.time_entry_log(
                     engagement=engagement,
                     by=request.user,  # type: ignore[arg-type]

@@ -343,3 +343,13 @@ def test_sla_is_not_for_lawyers_or_anonymous(api, lawyer_user):
     assert api.get(reverse("api:sla")).status_code == 403
     api.force_authenticate(lawyer_user)
     assert api.get(reverse("api:sla")).status_code == 403
+
+
+def test_roles_are_checked_before_the_input(api, engagement, client_owner):
+    entry = fd.entry(engagement)
+    api.force_authenticate(engagement.lawyer.user)
+    assert api.post(reverse("api:time-entry-reject", args=[entry.pk]), {}, format="json").status_code == 403
+    api.force_authenticate(client_owner)
+    assert api.post(LIST, {}, format="json").status_code == 403
+    check = {"engagement": engagement.pk, "work_date": fd.today().isoformat(), "hours": "1"}
+    assert api.post(reverse("api:time-entry-check"), check, format="json").status_code == 403

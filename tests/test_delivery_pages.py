@@ -273,3 +273,19 @@ def test_page_query_count_does_not_grow_with_entries(client, engagement, django_
         fd.entry(engagement, hours="1", days_ago=days_ago)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(page_url(engagement))
+
+
+def test_both_flags_are_asked_for_at_once(client, engagement):
+    # given 9 of the week's 10 hours and 900 of the 1,000 budget used today
+    fd.entry(engagement, hours="9", days_ago=0)
+    client.force_login(engagement.lawyer.user)
+    day = fd.today().isoformat()
+    # when 2 more hours go over both
+    response = client.post(log_url(engagement), time_data(work_date=day, hours="2"))
+    # then both confirmations are asked for, and nothing is saved
+    assert response.status_code == 400
+    assert set(response.context["time_form"].errors) == {"confirm_over_week", "confirm_over_budget"}
+    assert TimeEntry.objects.count() == 1
+    both = time_data(work_date=day, hours="2", confirm_over_week="on", confirm_over_budget="on")
+    assert client.post(log_url(engagement), both).status_code == 302
+    assert TimeEntry.objects.count() == 2

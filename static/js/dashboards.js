@@ -1,6 +1,6 @@
 // Dashboard charts: every <canvas data-chart="name"> is drawn with Chart.js (vendored) from the
 // page's JSON block <script type="application/json" id="dashboard-charts">, entry `name`:
-// {type, labels, datasets: [{label, data, tone}], stacked, horizontal, percent}.
+// {type, labels, datasets: [{label, data, tone}], stacked, horizontal, percent, aspect}.
 (function () {
   "use strict";
 
@@ -33,6 +33,9 @@
       animation: false,
       plugins: { legend: { display: spec.datasets.length > 1 || type === "doughnut" } }
     };
+    if (spec.aspect) {
+      options.aspectRatio = spec.aspect;
+    }
     if (type === "bar") {
       var value = spec.horizontal ? "x" : "y";
       var category = spec.horizontal ? "y" : "x";
