@@ -219,3 +219,7 @@ class IdempotencyKeyAdmin(_ReadOnlyAdmin):
     search_fields = ["key", "user__email", "path"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
+
+
+# Time entries are registered by the delivery module (kept apart from offers and matching).
+from engagements import admin_delivery  # noqa: E402, F401

@@ -1,7 +1,4 @@
-"""Time entries in the admin: staff list, filter and read them (with history); nobody edits them there.
-
-Django imports only engagements/admin.py: until it imports engagements.admin_delivery, these skip.
-"""
+"""Time entries in the admin: staff list, filter and read them (with history); nobody edits them there."""
 
 import pytest
 from django.contrib import admin
@@ -10,13 +7,7 @@ from django.urls import reverse
 from engagements.models import TimeEntry
 from tests import factories_delivery as fd
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        TimeEntry not in admin.site._registry,
-        reason="engagements/admin.py does not import engagements.admin_delivery yet",
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 
 def test_time_entries_are_registered():
