@@ -5,7 +5,8 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,11 @@ def _broker_ok() -> tuple[bool, str]:
     except Exception as exc:
         logger.warning("health check: broker unreachable: %s", exc)
         return False, type(exc).__name__
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with the manifest storage the hashed name exists only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @never_cache
