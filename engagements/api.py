@@ -535,7 +535,10 @@ class MatterOffersMixin:
     def offers(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             matter = self._visible(pk)  # type: ignore[attr-defined]
-            return Response(ClientOfferOutputSerializer(selectors.offers_of_matter(matter), many=True).data)
+            # Paginated like every other list, as the schema says.
+            page = self.paginate_queryset(selectors.offers_of_matter(matter))  # type: ignore[attr-defined]
+            data = ClientOfferOutputSerializer(page, many=True).data
+            return self.get_paginated_response(data)  # type: ignore[attr-defined,no-any-return]
         matter = self._editable(pk)  # type: ignore[attr-defined]
         serializer = OfferSendInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -47,7 +47,8 @@ def test_a_client_sends_an_offer_with_default_terms(api, client_owner, staffing)
     assert body["lawyer"]["name"] == "Ada Lovelace" and body["seat_id"] == seat.pk
     assert body["start_date"] == fe.START.isoformat() and body["nda_required"] is True
     listed = api.get(reverse("api:matter-offers", args=[matter.pk])).json()
-    assert [o["id"] for o in listed] == [body["id"]]
+    assert listed["count"] == 1
+    assert [o["id"] for o in listed["results"]] == [body["id"]]
 
 
 def test_a_refused_offer_is_a_400_naming_the_field(api, client_owner, staffing):
@@ -88,7 +89,7 @@ def test_staff_see_a_matters_offers_but_cannot_send(api, client_owner, staff_use
     fe.send_offer(seat=seat, lawyer=ada, by=client_owner)
     api.force_authenticate(staff_user)
     url = reverse("api:matter-offers", args=[matter.pk])
-    assert len(api.get(url).json()) == 1
+    assert api.get(url).json()["count"] == 1
     assert api.post(url, {"seat": seat.pk, "lawyer": ada.pk}, format="json").status_code == 403
 
 
