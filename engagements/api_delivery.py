@@ -12,7 +12,8 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -55,6 +56,36 @@ class IsClientMemberToCreate(BasePermission):
 
 def _visible_engagement(request: Request, pk: int) -> Engagement:
     return delivery.engagement_get_for_delivery(request.user, pk)  # type: ignore[arg-type]
+
+
+# --- documented refusals -------------------------------------------------------------------------
+
+
+class ErrorOutputSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+    field = serializers.CharField(required=False, help_text="The input field the refusal is about.")
+
+
+REFUSALS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Bad input: errors per field, or {detail, code, field} from the service.",
+    ),
+    403: OpenApiResponse(ErrorOutputSerializer, description="Not logged in, or not for your role."),
+    404: OpenApiResponse(ErrorOutputSerializer, description="No such object among those you may see."),
+    409: OpenApiResponse(
+        ErrorOutputSerializer, description="Its state does not allow this (e.g. already reviewed)."
+    ),
+    422: OpenApiResponse(
+        ErrorOutputSerializer, description="This Idempotency-Key was used for another request."
+    ),
+}
+
+
+def responses(ok: dict[int, Any], *refusals: int) -> dict[int, Any]:
+    """The success response and the refusals an operation can answer with."""
+    return {**ok, **{code: REFUSALS[code] for code in refusals}}
 
 
 # --- serializers ---------------------------------------------------------------------------------
@@ -167,9 +198,11 @@ class TimeEntryFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Time entries: on your engagements (lawyers), on your organisation's matters (clients)",
-        responses=TimeEntryOutputSerializer(many=True),
+        responses=responses({200: TimeEntryOutputSerializer(many=True)}, 400, 403, 404),
     ),
-    retrieve=extend_schema(summary="One time entry", responses=TimeEntryOutputSerializer),
+    retrieve=extend_schema(
+        summary="One time entry", responses=responses({200: TimeEntryOutputSerializer}, 403, 404)
+    ),
     create=extend_schema(
         summary="Log time on one of your active engagements (lawyers)",
         description=(
@@ -180,7 +213,7 @@ class TimeEntryFilter(django_filters.FilterSet):
         ),
         request=TimeEntryInputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses={201: TimeEntryOutputSerializer},
+        responses=responses({201: TimeEntryOutputSerializer}, 400, 403, 404, 409, 422),
     ),
 )
 class TimeEntryViewSet(viewsets.GenericViewSet):
@@ -232,7 +265,7 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="What logging these hours would do to the budget and the week, without logging them",
         request=TimeEntryCheckInputSerializer,
-        responses=OutlookOutputSerializer,
+        responses=responses({200: OutlookOutputSerializer}, 400, 403, 404),
     )
     @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated])
     def check(self, request: Request) -> Response:
@@ -250,7 +283,7 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Approve a submitted entry (members of the matter's organisation)",
         request=None,
-        responses=TimeEntryOutputSerializer,
+        responses=responses({200: TimeEntryOutputSerializer}, 403, 404, 409),
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
@@ -260,7 +293,7 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Reject a submitted entry, with the reason (members of the matter's organisation)",
         request=RejectInputSerializer,
-        responses=TimeEntryOutputSerializer,
+        responses=responses({200: TimeEntryOutputSerializer}, 400, 403, 404, 409),
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
@@ -295,13 +328,15 @@ class RatingInputSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Ratings your organisation gave (clients), or received (lawyers)",
-        responses=RatingOutputSerializer(many=True),
+        responses=responses({200: RatingOutputSerializer(many=True)}, 400, 403, 404),
     ),
-    retrieve=extend_schema(summary="One rating", responses=RatingOutputSerializer),
+    retrieve=extend_schema(
+        summary="One rating", responses=responses({200: RatingOutputSerializer}, 403, 404)
+    ),
     create=extend_schema(
         summary="Rate the lawyer on a completed engagement, once (clients)",
         request=RatingInputSerializer,
-        responses={201: RatingOutputSerializer},
+        responses=responses({201: RatingOutputSerializer}, 400, 403, 404, 409),
     ),
 )
 class RatingViewSet(viewsets.GenericViewSet):
@@ -406,7 +441,7 @@ class SlaView(APIView):
 
     @extend_schema(
         summary="SLA targets, attainment and recent breaches (your organisation's; the network's for staff)",
-        responses=SlaOutputSerializer,
+        responses=responses({200: SlaOutputSerializer}, 403),
     )
     def get(self, request: Request) -> Response:
         breaches = SlaBreach.objects.select_related("organisation", "matter").order_by("-detected_at", "-pk")
