@@ -22,11 +22,13 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.local")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Prefetch  # noqa: E402
 
 from accounts.models import ClientOrganisation, Membership, User  # noqa: E402
 from engagements import match_runs, services  # noqa: E402
-from engagements.models import MatchCandidate, MatchRun, Matter  # noqa: E402
+from engagements.models import Engagement, MatchCandidate, MatchRun, Matter  # noqa: E402
 from jurisdictions.models import ExchangeRate, Jurisdiction, PracticeArea  # noqa: E402
 from lawyers.models import LawyerProfile  # noqa: E402
 
@@ -91,8 +93,9 @@ def matter(by: User, title: str, seats: list[tuple[str, str, str, int, str]], **
 
 
 def time_runs(m: Matter, runs: int) -> tuple[list[float], MatchRun]:
+    """Each run timed around `match_run_execute` (claim, gather, compute, store); the last run as stored."""
     durations = []
-    run = None
+    result = None
     for _ in range(runs):
         run = MatchRun.objects.create(
             matter=m, input_fingerprint=match_runs.matter_fingerprint(m), currency=m.currency
@@ -101,31 +104,48 @@ def time_runs(m: Matter, runs: int) -> tuple[list[float], MatchRun]:
         result = match_runs.match_run_execute(run_id=run.pk)
         durations.append((time.perf_counter() - started) * 1000)
         assert result is not None and result.status == MatchRun.Status.DONE, result and result.error
-    assert run is not None
-    return durations, run
+    assert result is not None
+    return durations, result
 
 
+# The same eligibility as a match run, in one hand-written query: vetted, admitted (verified) in the
+# seat's jurisdiction, experience in the area or its parent, seniority, free capacity after active
+# engagements over the dates, rate cap in USD, available, speaks English, and no conflict (declared,
+# a recent employer, or live work on a matter against a counterparty). The score has the core's
+# first four factors (same saturations); ratings and responsiveness are left out.
 FLOOR_SQL = """
 SELECT p.id,
-       (0.25 * LEAST(e.years, 15) / 15.0
+       (0.25 * (0.5 * LEAST(e.years, 10) / 10.0 + 0.5 * (LEAST(GREATEST(e.proficiency, 1), 4) - 1) / 3.0)
       + 0.20 * LEAST(GREATEST(p.seniority_years - %(min_seniority)s, 0), 10) / 10.0
-      + 0.20 * (1 - (p.hourly_rate * r.rate_to_usd) / %(cap)s)
-      + 0.10 * (p.weekly_capacity_hours - %(hours)s)::float / p.weekly_capacity_hours) AS score
+      + 0.20 * GREATEST(1 - (p.hourly_rate * r.rate_to_usd) / %(cap)s, 0)
+      + 0.10 * GREATEST((p.weekly_capacity_hours - COALESCE(b.hours, 0) - %(hours)s)
+                        / p.weekly_capacity_hours, 0)) AS score
   FROM lawyers_lawyerprofile p
   JOIN lawyers_baradmission a
     ON a.profile_id = p.id AND a.jurisdiction_id = %(jurisdiction)s AND a.verified_at IS NOT NULL
-  JOIN lawyers_practiceareaexperience e
-    ON e.profile_id = p.id AND e.practice_area_id IN (%(area)s, %(parent)s)
+  JOIN (SELECT DISTINCT ON (x.profile_id) x.profile_id, x.years, x.proficiency
+          FROM lawyers_practiceareaexperience x
+         WHERE x.practice_area_id IN (%(area)s, %(parent)s)
+         ORDER BY x.profile_id, x.practice_area_id = %(area)s DESC) e ON e.profile_id = p.id
   JOIN jurisdictions_exchangerate r ON r.currency = p.rate_currency
+  LEFT JOIN (SELECT g.lawyer_id, SUM(g.hours_per_week) AS hours FROM engagements_engagement g
+              WHERE g.status = 'active' AND g.start_date <= %(end)s AND g.end_date >= %(start)s
+              GROUP BY g.lawyer_id) b ON b.lawyer_id = p.id
  WHERE p.status = 'vetted'
    AND p.seniority_years >= %(min_seniority)s
-   AND p.weekly_capacity_hours >= %(hours)s
+   AND p.weekly_capacity_hours - COALESCE(b.hours, 0) >= %(hours)s
    AND p.hourly_rate * r.rate_to_usd <= %(cap)s
    AND NOT EXISTS (SELECT 1 FROM lawyers_unavailability u
                     WHERE u.profile_id = p.id AND u.start <= %(end)s AND u."end" >= %(start)s)
    AND EXISTS (SELECT 1 FROM lawyers_languageskill l WHERE l.profile_id = p.id AND l.code = 'en')
    AND NOT EXISTS (SELECT 1 FROM lawyers_declaredconflict c
                     WHERE c.profile_id = p.id AND c.organisation_normalised = ANY(%(parties)s))
+   AND NOT EXISTS (SELECT 1 FROM lawyers_experience x
+                    WHERE x.profile_id = p.id AND x.organisation_normalised = ANY(%(parties)s)
+                      AND (x.end_date IS NULL OR x.end_date >= %(since)s))
+   AND NOT EXISTS (SELECT 1 FROM engagements_engagement g JOIN engagements_matter m ON m.id = g.matter_id
+                    WHERE g.lawyer_id = p.id AND g.status = 'active'
+                      AND m.counterparties_normalised ?| %(parties)s)
  ORDER BY score DESC, p.id
  LIMIT 20
 """
@@ -145,26 +165,44 @@ def floor(params: dict[str, object], runs: int) -> list[float]:
 def naive(params: dict[str, object], runs: int) -> list[float]:
     """Every vetted lawyer as model objects with their related rows, filtered and scored in Python."""
     rates = {r.currency: r.rate_to_usd for r in ExchangeRate.objects.all()}
+    parties = set(params["parties"])
     durations = []
     for _ in range(runs):
         started = time.perf_counter()
         scored = []
         lawyers = LawyerProfile.objects.filter(status=LawyerProfile.Status.VETTED).prefetch_related(
-            "admissions", "practice_areas", "languages", "unavailabilities", "declared_conflicts"
+            "admissions",
+            "practice_areas",
+            "languages",
+            "unavailabilities",
+            "declared_conflicts",
+            "experiences",
+            Prefetch(
+                "engagements",
+                queryset=Engagement.objects.filter(status=Engagement.Status.ACTIVE).select_related("matter"),
+            ),
         )
         for lawyer in lawyers:
             if not any(
                 a.jurisdiction_id == params["jurisdiction"] and a.verified_at for a in lawyer.admissions.all()
             ):
                 continue
-            depth = [
-                e
-                for e in lawyer.practice_areas.all()
-                if e.practice_area_id in (params["area"], params["parent"])
-            ]
-            if not depth or (lawyer.seniority_years or 0) < params["min_seniority"]:
+            areas = {e.practice_area_id: e for e in lawyer.practice_areas.all()}
+            depth = areas.get(params["area"]) or areas.get(params["parent"])
+            if depth is None or (lawyer.seniority_years or 0) < params["min_seniority"]:
                 continue
-            if (lawyer.weekly_capacity_hours or 0) < params["hours"] or lawyer.hourly_rate is None:
+            engagements = lawyer.engagements.all()
+            booked = sum(
+                (
+                    g.hours_per_week
+                    for g in engagements
+                    if g.start_date <= params["end"] and g.end_date >= params["start"]
+                ),
+                Decimal(0),
+            )
+            if lawyer.weekly_capacity_hours is None or lawyer.hourly_rate is None:
+                continue
+            if lawyer.weekly_capacity_hours - booked < params["hours"]:
                 continue
             rate_usd = lawyer.hourly_rate * rates.get(lawyer.rate_currency, Decimal(0))
             if not rate_usd or rate_usd > params["cap"]:
@@ -175,13 +213,21 @@ def naive(params: dict[str, object], runs: int) -> list[float]:
                 continue
             if not any(lang.code == "en" for lang in lawyer.languages.all()):
                 continue
-            if any(c.organisation_normalised in params["parties"] for c in lawyer.declared_conflicts.all()):
+            if any(c.organisation_normalised in parties for c in lawyer.declared_conflicts.all()):
                 continue
+            if any(
+                x.organisation_normalised in parties and (x.end_date is None or x.end_date >= params["since"])
+                for x in lawyer.experiences.all()
+            ):
+                continue
+            if any(parties.intersection(g.matter.counterparties_normalised or ()) for g in engagements):
+                continue
+            capacity = lawyer.weekly_capacity_hours
             score = (
-                0.25 * min(depth[0].years, 15) / 15
+                0.25 * (0.5 * min(depth.years, 10) / 10 + 0.5 * (min(max(depth.proficiency, 1), 4) - 1) / 3)
                 + 0.20 * min(max(lawyer.seniority_years - params["min_seniority"], 0), 10) / 10
-                + 0.20 * (1 - float(rate_usd) / float(params["cap"]))
-                + 0.10 * (lawyer.weekly_capacity_hours - params["hours"]) / lawyer.weekly_capacity_hours
+                + 0.20 * max(1 - float(rate_usd) / float(params["cap"]), 0)
+                + 0.10 * max(float(capacity - booked - params["hours"]) / capacity, 0)
             )
             scored.append((-score, lawyer.pk))
         scored.sort()
@@ -243,6 +289,8 @@ def main() -> int:
         "start": one.start_date,
         "end": one.end_date,
         "parties": list(one.counterparties_normalised),
+        "since": dt.date.today()
+        - dt.timedelta(days=round(365.25 * int(getattr(settings, "MATCHING_CONFLICT_LOOKBACK_YEARS", 3)))),
     }
     floor(params, 2)
     floor_ms = floor(params, RUNS)

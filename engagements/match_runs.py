@@ -40,6 +40,8 @@ from outbox.services import job_enqueue
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
+# Rows per INSERT when storing a run's results.
+STORE_BATCH_SIZE = 500
 
 
 def matter_fingerprint(matter: Matter) -> str:
@@ -234,19 +236,24 @@ def _store(run: MatchRun, outcome: _Outcome, *, attempt_key: str, duration_ms: i
         # A repeated attempt (the worker died after storing, before acknowledging) replaces its rows.
         for model in (SeatFunnel, MatchCandidate, ProposedTeamMember):
             model.objects.filter(run=locked).delete()
-        SeatFunnel.objects.bulk_create(_funnels(locked, outcome))
-        MatchCandidate.objects.bulk_create(_candidates(locked, outcome))
+        # Only what is shown: each seat's funnel and shortlist (top K), and the team; one INSERT each
+        # for a usual matter (batches bound the statement size for very many seats).
+        SeatFunnel.objects.bulk_create(_funnels(locked, outcome), batch_size=STORE_BATCH_SIZE)
+        MatchCandidate.objects.bulk_create(_candidates(locked, outcome), batch_size=STORE_BATCH_SIZE)
         team = outcome.team
         ProposedTeamMember.objects.bulk_create(
-            ProposedTeamMember(
-                run=locked,
-                seat_id=member.seat_id,
-                lawyer_id=member.lawyer_id,
-                score=member.score,
-                cost_usd=member.cost_usd,
-                cost=_in_currency(member.cost_usd, rate),
-            )
-            for member in team.assignments
+            [
+                ProposedTeamMember(
+                    run=locked,
+                    seat_id=member.seat_id,
+                    lawyer_id=member.lawyer_id,
+                    score=member.score,
+                    cost_usd=member.cost_usd,
+                    cost=_in_currency(member.cost_usd, rate),
+                )
+                for member in team.assignments
+            ],
+            batch_size=STORE_BATCH_SIZE,
         )
         locked.status = MatchRun.Status.DONE
         locked.finished_at = timezone.now()

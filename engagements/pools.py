@@ -1,24 +1,54 @@
 """The database side of matching: gather each seat's candidates into the matching core's plain data.
 
-A fixed number of indexed queries per matter, whatever the number of seats or lawyers: the cheap
-filters (vetted and active, admitted in the seat's jurisdiction) run in SQL and are reported to the
-core as pre-filtered counts; the rest are columns the core filters on, built from a few bulk reads
-of the admitted lawyers' practice areas, languages, unavailability, conflicts and employers, their
-active engagements (hours already booked, and live work for or against a counterparty), their
-ratings and how fast they answer offers.
+Eight queries per matter, whatever the number of seats or lawyers:
+
+1. how many lawyers there are, and how many are vetted and active (one aggregate);
+2. the pool: the verified admissions of active lawyers in the seats' jurisdictions, one row per
+   (jurisdiction, lawyer), with the profile columns the core needs (seniority, capacity, rate);
+3. their experience in the seats' practice areas and their parents;
+4. their active engagements (hours booked over the matter's dates; live work on another matter
+   for or against a counterparty);
+5. their ratings; 6. how fast they answered offers over the last year;
+7. the three flags that cost an index probe per lawyer: unavailable over the matter's dates,
+   speaks every required language, declared a counterparty as a conflict or worked for one within
+   the lookback (stored normalised names compared with the matter's, in SQL). They are looked up
+   only for the lawyers that pass the funnel's earlier filters in some seat (practice area,
+   seniority, free capacity: about one in ten); for the others the funnel never reads them
+   (`matching.passing_before`), and they are left passing.
+
+and `SET LOCAL jit = off` on PostgreSQL, in one transaction with 2-7. Queries 3-6 are restricted
+to the pool by a semi-join on the admissions, not by the pool query again. On PostgreSQL the
+large results come back as one aggregate per column (numbers and flags as a binary array,
+`array_send`, decoded with `np.frombuffer`; currency codes as one string): no Python object per
+value. Everything after is NumPy: each seat is a slice of the pool rows (sorted by jurisdiction,
+then lawyer), and per-lawyer figures are placed by position.
 """
 
+import dataclasses
 import datetime as dt
+import itertools
+import json
+import struct
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Avg, Count, Exists, Model, OuterRef, Q
 
-from engagements.matching import CandidatePool, Filter, SeatSpec, normalise_party_name, rates_to_usd
+from engagements.matching import (
+    CandidatePool,
+    Filter,
+    SeatSpec,
+    normalise_party_name,
+    passing_before,
+    rates_to_usd,
+)
 from engagements.models import Engagement, Matter, Offer, Rating, Seat
 from lawyers.models import (
     BarAdmission,
@@ -30,10 +60,18 @@ from lawyers.models import (
     Unavailability,
 )
 
+# Applied in SQL: the pool holds the vetted and active lawyers admitted in the seat's jurisdiction.
+PREFILTERED = (Filter.ACTIVE, Filter.ADMITTED)
+
 
 @dataclass(frozen=True)
 class SeatPool:
-    """One seat ready for the core: its spec, its candidates, and the counts of the SQL filters."""
+    """One seat ready for the core: its spec, its candidates, and the counts of the SQL filters.
+
+    The pool's `unavailable_overlap`, `languages_ok` and `conflicted` columns hold the lawyer's
+    real flag wherever the funnel reads it (the lawyers that pass the filters before those); for
+    the lawyers an earlier filter removes they are not looked up and left passing.
+    """
 
     seat: Seat
     spec: SeatSpec
@@ -42,13 +80,15 @@ class SeatPool:
     considered: int
 
 
-def lawyers_active(currencies: Sequence[str]) -> QuerySet[LawyerProfile]:
-    """Vetted lawyers (suspended ones are not) with a rate in a currency we can convert and capacity."""
-    return LawyerProfile.objects.filter(
-        status=LawyerProfile.Status.VETTED,
-        hourly_rate__isnull=False,
-        rate_currency__in=list(currencies),
-        weekly_capacity_hours__isnull=False,
+def _active(currencies: Sequence[str], prefix: str = "") -> Q:
+    """Vetted (suspended ones are not), with a rate in a currency we can convert, and capacity."""
+    return Q(
+        **{
+            f"{prefix}status": LawyerProfile.Status.VETTED,
+            f"{prefix}hourly_rate__isnull": False,
+            f"{prefix}rate_currency__in": list(currencies),
+            f"{prefix}weekly_capacity_hours__isnull": False,
+        }
     )
 
 
@@ -63,177 +103,473 @@ def seat_pools(
     *, matter: Matter, seats: Sequence[Seat], usd_per_unit: Mapping[str, Decimal], today: dt.date
 ) -> list[SeatPool]:
     """Every seat's candidate pool, built with a fixed number of queries (see the module docstring)."""
-    active = lawyers_active([*usd_per_unit, "USD"])
-    considered = LawyerProfile.objects.count()
-    active_count = active.count()
+    if not seats:
+        return []
+    currencies = sorted({*usd_per_unit, "USD"})
+    counts = LawyerProfile.objects.aggregate(
+        considered=Count("pk"), active=Count("pk", filter=_active(currencies))
+    )
+    considered, active_count = counts["considered"], counts["active"]
     jurisdiction_ids = sorted({seat.jurisdiction_id for seat in seats})
-    admitted = BarAdmission.objects.filter(
-        jurisdiction_id__in=jurisdiction_ids, verified_at__isnull=False, profile__in=active.values("pk")
-    )
-    # (jurisdiction, lawyer) pairs, one query; the per-jurisdiction counts come from the same rows.
-    admitted_in: dict[int, list[int]] = defaultdict(list)
-    for jurisdiction_id, profile_id in admitted.order_by("profile_id").values_list(
-        "jurisdiction_id", "profile_id"
-    ):
-        admitted_in[jurisdiction_id].append(profile_id)
-    pool_ids = admitted.values("profile_id")
-
-    profiles = {
-        row["pk"]: row
-        for row in active.filter(pk__in=pool_ids).values(
-            "pk", "hourly_rate", "rate_currency", "weekly_capacity_hours", "seniority_years"
-        )
-    }
-    area_ids = {seat.practice_area_id for seat in seats} | {
-        seat.practice_area.parent_id for seat in seats if seat.practice_area.parent_id
-    }
-    experience: dict[tuple[int, int], tuple[int, int]] = {
-        (profile_id, area_id): (years, proficiency)
-        for profile_id, area_id, years, proficiency in PracticeAreaExperience.objects.filter(
-            profile__in=pool_ids, practice_area_id__in=area_ids
-        ).values_list("profile_id", "practice_area_id", "years", "proficiency")
-    }
-    required = set(matter.required_languages)
-    speaks: dict[int, set[str]] = defaultdict(set)
-    if required:
-        for profile_id, code in LanguageSkill.objects.filter(
-            profile__in=pool_ids, code__in=required
-        ).values_list("profile_id", "code"):
-            speaks[profile_id].add(code)
-    unavailable = set(
-        Unavailability.objects.filter(
-            profile__in=pool_ids, start__lte=matter.end_date, end__gte=matter.start_date
-        ).values_list("profile_id", flat=True)
-    )
-    conflicted = _conflicted(matter=matter, pool_ids=pool_ids, today=today)
-    booked = _booked_hours(matter=matter, pool_ids=pool_ids)
-    ratings = _ratings(pool_ids=pool_ids)
-    response_hours = _response_hours(pool_ids=pool_ids, today=today)
-
-    ordered_ids = sorted(profiles)
-    usd = rates_to_usd(
-        [float(profiles[pk]["hourly_rate"]) for pk in ordered_ids],
-        [profiles[pk]["rate_currency"] for pk in ordered_ids],
-        usd_per_unit,
-    )
-    rate_usd = dict(zip(ordered_ids, usd.tolist(), strict=True))
+    required = sorted(set(matter.required_languages))
+    parties = sorted({normalise_party_name(name) for name in matter.counterparties} - {""})
     rate_cap_usd = _to_usd(matter.rate_cap, matter.currency, usd_per_unit)
     counterparties = frozenset(normalise_party_name(name) for name in matter.counterparties)
 
-    result = []
-    for seat in seats:
-        ids = [pk for pk in admitted_in.get(seat.jurisdiction_id, []) if pk in profiles]
-        area, parent = seat.practice_area_id, seat.practice_area.parent_id
-
-        def depth(pk: int, area: int = area, parent: int | None = parent) -> tuple[int, int] | None:
-            return experience.get((pk, area)) or (experience.get((pk, parent)) if parent else None)
-
-        spec = SeatSpec(
-            seat_id=seat.pk,
-            jurisdiction_code=seat.jurisdiction.code,
-            practice_area_id=area,
-            practice_area_name=seat.practice_area.name,
-            practice_area_parent_id=parent,
-            min_seniority_years=seat.min_seniority_years,
-            hours_per_week=seat.hours_per_week,
-            start=matter.start_date,
-            end=matter.end_date,
-            rate_cap_usd=rate_cap_usd,
-            required_languages=frozenset(required),
-            counterparties=counterparties,
-            label=seat.display_label,
+    with transaction.atomic():
+        _jit_off()
+        network = _Network.gather(
+            jurisdiction_ids=jurisdiction_ids, currencies=currencies, usd_per_unit=usd_per_unit
         )
-        pool = CandidatePool(
-            lawyer_id=np.array(ids, dtype=np.int64),
-            seniority_years=[profiles[pk]["seniority_years"] for pk in ids],
-            depth_years=[(depth(pk) or (0, 0))[0] for pk in ids],
-            proficiency=[(depth(pk) or (0, 1))[1] for pk in ids],
-            weekly_capacity_hours=[profiles[pk]["weekly_capacity_hours"] for pk in ids],
-            booked_hours_per_week=[booked.get(pk, 0.0) for pk in ids],
-            rate_usd=[rate_usd[pk] for pk in ids],
-            practice_match=[depth(pk) is not None for pk in ids],
-            unavailable_overlap=[pk in unavailable for pk in ids],
-            languages_ok=[required <= speaks[pk] for pk in ids],
-            conflicted=[pk in conflicted for pk in ids],
-            avg_rating=[ratings[pk][0] if pk in ratings else np.nan for pk in ids],
-            rating_count=[ratings[pk][1] if pk in ratings else 0 for pk in ids],
-            response_hours=[response_hours.get(pk, np.nan) for pk in ids],
+        areas = _AreaExperience.gather(seats=seats, jurisdiction_ids=jurisdiction_ids)
+        network.add_engagements(matter=matter, jurisdiction_ids=jurisdiction_ids, parties=set(parties))
+        network.add_ratings(jurisdiction_ids=jurisdiction_ids)
+        network.add_response_hours(jurisdiction_ids=jurisdiction_ids, today=today)
+
+        # Every column but the three looked-up flags, and the rows whose flags the funnel will read.
+        drafts: list[tuple[Seat, SeatSpec, CandidatePool]] = []
+        wanted = np.zeros(len(network.lawyers), dtype=np.bool_)
+        for seat in seats:
+            rows = network.rows_in(seat.jurisdiction_id)
+            lawyer_id = network.profile_id[rows]
+            lawyer = network.lawyer_index[rows]
+            area, parent = seat.practice_area_id, seat.practice_area.parent_id
+            depth_years, proficiency, practice_match = areas.columns(lawyer_id, area, parent)
+            spec = SeatSpec(
+                seat_id=seat.pk,
+                jurisdiction_code=seat.jurisdiction.code,
+                practice_area_id=area,
+                practice_area_name=seat.practice_area.name,
+                practice_area_parent_id=parent,
+                min_seniority_years=seat.min_seniority_years,
+                hours_per_week=seat.hours_per_week,
+                start=matter.start_date,
+                end=matter.end_date,
+                rate_cap_usd=rate_cap_usd,
+                required_languages=frozenset(required),
+                counterparties=counterparties,
+                label=seat.display_label,
+            )
+            draft = CandidatePool(
+                lawyer_id=lawyer_id,
+                seniority_years=network.seniority_years[rows],
+                depth_years=depth_years,
+                proficiency=proficiency,
+                weekly_capacity_hours=network.weekly_capacity_hours[rows],
+                booked_hours_per_week=network.booked_hours[lawyer],
+                rate_usd=network.rate_usd[rows],
+                practice_match=practice_match,
+                avg_rating=network.avg_rating[lawyer],
+                rating_count=network.rating_count[lawyer],
+                response_hours=network.response_hours[lawyer],
+            )
+            wanted[lawyer[passing_before(Filter.AVAILABLE, spec, draft, prefiltered=PREFILTERED)]] = True
+            drafts.append((seat, spec, draft))
+
+        flags = _Flags.gather(
+            lawyers=network.lawyers[wanted], matter=matter, required=required, parties=parties, today=today
+        )
+
+    result = []
+    for seat, spec, draft in drafts:
+        lawyer = network.lawyer_index[network.rows_in(seat.jurisdiction_id)]
+        unavailable, languages_ok, conflicted = flags.columns(draft.lawyer_id)
+        pool = dataclasses.replace(
+            draft,
+            unavailable_overlap=unavailable,
+            languages_ok=languages_ok,
+            conflicted=conflicted | network.engaged_conflict[lawyer],
         )
         result.append(
             SeatPool(
                 seat=seat,
                 spec=spec,
                 pool=pool,
-                prefiltered={Filter.ACTIVE: active_count, Filter.ADMITTED: len(ids)},
+                prefiltered={Filter.ACTIVE: active_count, Filter.ADMITTED: len(pool)},
                 considered=considered,
             )
         )
     return result
 
 
-def _booked_hours(*, matter: Matter, pool_ids: QuerySet) -> dict[int, float]:
-    """Hours a week each lawyer's active engagements overlapping the matter's dates take (one query)."""
-    rows = (
-        Engagement.objects.filter(
-            status=Engagement.Status.ACTIVE,
-            lawyer__in=pool_ids,
-            start_date__lte=matter.end_date,
-            end_date__gte=matter.start_date,
+def _jit_off() -> None:
+    """On PostgreSQL, no JIT compilation for the rest of this transaction.
+
+    The estimated cost of the pool and flag queries can pass PostgreSQL's JIT thresholds, and
+    compiling costs far more than running them: measured at 100k lawyers, 70 ms to compile a
+    one-seat query, over 3 s for ten seats (above `jit_optimize_above_cost`).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
+# --- SQL helpers: column arrays, and id lists as one parameter -----------------------------------
+
+_SQL_TYPES: dict[Any, str] = {np.int64: "BIGINT", np.float64: "DOUBLE PRECISION", np.bool_: "BOOLEAN"}
+# How PostgreSQL's binary array format (array_send) writes each element: big-endian, fixed size.
+_BINARY_ELEMENTS: dict[Any, str] = {np.int64: ">i8", np.float64: ">f8", np.bool_: "?"}
+# A three-letter code (a currency): on PostgreSQL the codes come back concatenated in one string.
+CODE = np.dtype("S3")
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _columns(
+    select: Sequence[tuple[str, Any]], tail: str, params: Sequence[object]
+) -> list[npt.NDArray[Any]]:
+    """`SELECT <expressions> <tail>` as one NumPy array per expression (none may be NULL).
+
+    Each expression comes with its dtype: int64, float64, bool, or `CODE` (three-letter codes).
+    On PostgreSQL each column comes back aggregated: numbers and flags into one binary array
+    (`array_send`, a few bytes a value instead of a Python object) decoded with `np.frombuffer`,
+    codes into one string; all the aggregates of one query see the rows in the same order.
+    Elsewhere the rows are fetched and turned into columns. `params` are in the order of the
+    placeholders in the SQL text.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            aggregates = ", ".join(
+                f"string_agg(CAST({expression} AS TEXT), '')"
+                if dtype == CODE
+                else f"array_send(array_agg(CAST({expression} AS {_SQL_TYPES[dtype]})))"
+                for expression, dtype in select
+            )
+            cursor.execute(f"SELECT {aggregates} {tail}", params)
+            values = cursor.fetchone()
+            columns = [
+                _from_codes(value) if dtype == CODE else _from_binary_array(value, dtype)
+                for value, (_, dtype) in zip(values, select, strict=True)
+            ]
+            if len({len(column) for column in columns}) > 1:
+                raise ValueError("the aggregated columns differ in length.")
+            return columns
+        cursor.execute(f"SELECT {', '.join(expression for expression, _ in select)} {tail}", params)
+        rows = cursor.fetchall()
+    by_column = list(zip(*rows, strict=True)) if rows else [()] * len(select)
+    return [
+        np.array([code.encode("ascii") for code in column], dtype=CODE).reshape(len(rows))
+        if dtype == CODE
+        else np.fromiter(column, dtype=dtype, count=len(rows))
+        for column, (_, dtype) in zip(by_column, select, strict=True)
+    ]
+
+
+def _from_codes(value: str | None) -> npt.NDArray[np.bytes_]:
+    """Three-letter codes concatenated by `string_agg`, as an array of codes."""
+    data = (value or "").encode("ascii")
+    if len(data) % CODE.itemsize:
+        raise ValueError("expected three-letter codes.")
+    return np.frombuffer(data, dtype=CODE)
+
+
+def _from_binary_array(value: bytes | memoryview | None, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """A one-dimensional PostgreSQL array without NULLs, in its binary format, as a NumPy array."""
+    if value is None:  # array_agg over no rows
+        return np.empty(0, dtype=dtype)
+    data = memoryview(value)
+    dimensions, has_nulls, _element_type = struct.unpack_from(">iii", data)
+    if dimensions == 0:
+        return np.empty(0, dtype=dtype)
+    if dimensions != 1 or has_nulls:
+        raise ValueError("expected a one-dimensional array without NULLs.")
+    length, _lower_bound = struct.unpack_from(">ii", data, 12)
+    layout = np.dtype([("size", ">i4"), ("value", _BINARY_ELEMENTS[dtype])])
+    items = np.frombuffer(data, dtype=layout, count=length, offset=20)
+    if (items["size"] != layout["value"].itemsize).any():
+        raise ValueError("unexpected element size in a binary array.")
+    return items["value"].astype(dtype)
+
+
+def _id_list(column: str, ids: npt.NDArray[np.int64]) -> tuple[str, list[object]]:
+    """`column` among `ids`, as SQL with a single parameter (however many ids there are)."""
+    if connection.vendor == "postgresql":
+        # One array literal: a list would reach the planner as thousands of separate constants.
+        return f"{column} = ANY(CAST(%s AS BIGINT[]))", ["{" + ",".join(map(str, ids.tolist())) + "}"]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids.tolist())]  # noqa: S608
+
+
+def _admitted_in(jurisdiction_ids: Sequence[int], lawyer: str) -> Exists:
+    """The lawyer (`lawyer`: the outer query's field) has a verified admission in one of them."""
+    return Exists(
+        BarAdmission.objects.filter(
+            profile_id=OuterRef(lawyer), jurisdiction_id__in=jurisdiction_ids, verified_at__isnull=False
         )
-        .values("lawyer_id")
-        .annotate(hours=Sum("hours_per_week"))
-        .values_list("lawyer_id", "hours")
     )
-    return {lawyer_id: float(hours) for lawyer_id, hours in rows}
 
 
-def _ratings(*, pool_ids: QuerySet) -> dict[int, tuple[float, int]]:
-    """(average score, number of ratings) per lawyer, from clients' ratings of their engagements."""
-    rows = (
-        Rating.objects.filter(engagement__lawyer__in=pool_ids)
-        .values("engagement__lawyer_id")
-        .annotate(average=Avg("score"), count=Count("pk"))
-        .values_list("engagement__lawyer_id", "average", "count")
-    )
-    return {lawyer_id: (float(average), count) for lawyer_id, average, count in rows}
+def _positions(
+    sorted_ids: npt.NDArray[np.int64], ids: Sequence[int]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """For each of `ids`, whether it is in `sorted_ids`, and the positions of those that are."""
+    wanted = np.asarray(ids, dtype=np.int64)
+    if not len(sorted_ids):
+        return np.empty(0, dtype=np.intp), np.zeros(len(wanted), dtype=np.bool_)
+    positions = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+    found = sorted_ids[positions] == wanted
+    return positions[found], found
 
 
-def _response_hours(*, pool_ids: QuerySet, today: dt.date) -> dict[int, float]:
-    """Median hours each lawyer took to answer an offer (accept or decline), over the last year."""
-    since = today - dt.timedelta(days=365)
-    answered: dict[int, list[float]] = defaultdict(list)
-    for lawyer_id, created, answered_at in Offer.objects.filter(
-        lawyer__in=pool_ids, answered_at__isnull=False, created_at__date__gte=since
-    ).values_list("lawyer_id", "created_at", "answered_at"):
-        answered[lawyer_id].append(max((answered_at - created).total_seconds(), 0.0) / 3600)
-    return {lawyer_id: float(np.median(hours)) for lawyer_id, hours in answered.items()}
+# --- the pool ------------------------------------------------------------------------------------
 
 
-def _conflicted(*, matter: Matter, pool_ids: QuerySet, today: dt.date) -> set[int]:
-    """Lawyers who declared a counterparty as a conflict, worked for one within the lookback, or are
-    engaged now on another matter for or against one of them."""
-    parties = {normalise_party_name(name) for name in matter.counterparties}
-    parties.discard("")
-    if not parties:
-        return set()
-    lookback_years = int(getattr(settings, "MATCHING_CONFLICT_LOOKBACK_YEARS", 3))
-    since = today - dt.timedelta(days=round(365.25 * lookback_years))
-    conflicted: set[int] = set()
-    for profile_id, organisation in DeclaredConflict.objects.filter(profile__in=pool_ids).values_list(
-        "profile_id", "organisation"
-    ):
-        if normalise_party_name(organisation) in parties:
-            conflicted.add(profile_id)
-    for profile_id, organisation in Experience.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=since), profile__in=pool_ids
-    ).values_list("profile_id", "organisation"):
-        if normalise_party_name(organisation) in parties:
-            conflicted.add(profile_id)
-    for profile_id, client, their_parties in (
-        Engagement.objects.filter(status=Engagement.Status.ACTIVE, lawyer__in=pool_ids)
-        .exclude(matter_id=matter.pk)
-        .values_list("lawyer_id", "matter__organisation__name", "matter__counterparties_normalised")
-    ):
-        if normalise_party_name(client) in parties or parties.intersection(their_parties or ()):
-            conflicted.add(profile_id)
-    return conflicted
+class _Network:
+    """The admitted active lawyers of the seats' jurisdictions: one array per column, one row per
+    (jurisdiction, lawyer), sorted by jurisdiction then lawyer. Per-lawyer figures are arrays over
+    `lawyers` (the distinct lawyers, sorted), which `lawyer_index` maps each row to."""
+
+    def __init__(self, columns: Sequence[npt.NDArray[Any]], *, usd_per_unit: Mapping[str, Decimal]):
+        jurisdiction, profile, seniority, capacity, rate, currency = columns
+        order = np.lexsort((profile, jurisdiction))
+        self.jurisdiction_id = jurisdiction[order]
+        self.profile_id = profile[order]
+        self.seniority_years = seniority[order]
+        self.weekly_capacity_hours = capacity[order]
+        self.rate_usd = rates_to_usd(rate[order], currency[order].astype(str), usd_per_unit)
+        ordered = np.sort(self.profile_id)
+        self.lawyers = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+        self.lawyer_index = np.searchsorted(self.lawyers, self.profile_id)
+        m = len(self.lawyers)
+        self.booked_hours = np.zeros(m, dtype=np.float64)
+        self.engaged_conflict = np.zeros(m, dtype=np.bool_)
+        self.avg_rating = np.full(m, np.nan, dtype=np.float64)
+        self.rating_count = np.zeros(m, dtype=np.int64)
+        self.response_hours = np.full(m, np.nan, dtype=np.float64)
+
+    @classmethod
+    def gather(
+        cls,
+        *,
+        jurisdiction_ids: Sequence[int],
+        currencies: Sequence[str],
+        usd_per_unit: Mapping[str, Decimal],
+    ) -> "_Network":
+        """One query: the admissions joined to their profiles."""
+        columns = _columns(
+            [
+                ("a.jurisdiction_id", np.int64),
+                ("a.profile_id", np.int64),
+                ("p.seniority_years", np.float64),
+                ("p.weekly_capacity_hours", np.float64),
+                ("p.hourly_rate", np.float64),
+                ("p.rate_currency", CODE),
+            ],
+            f"FROM {_table(BarAdmission)} a JOIN {_table(LawyerProfile)} p ON p.id = a.profile_id"
+            f" WHERE a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)}) AND a.verified_at IS NOT NULL"
+            " AND p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
+            f" AND p.rate_currency IN ({_placeholders(currencies)})",
+            [*jurisdiction_ids, LawyerProfile.Status.VETTED, *currencies],
+        )
+        return cls(columns, usd_per_unit=usd_per_unit)
+
+    def rows_in(self, jurisdiction_id: int) -> slice:
+        """The rows of one jurisdiction (a slice: the rows are sorted by jurisdiction)."""
+        start, end = np.searchsorted(self.jurisdiction_id, [jurisdiction_id, jurisdiction_id + 1])
+        return slice(int(start), int(end))
+
+    def add_engagements(self, *, matter: Matter, jurisdiction_ids: Sequence[int], parties: set[str]) -> None:
+        """One query over the pool's active engagements: hours a week booked over the matter's dates,
+        and live work on another matter for or against one of its counterparties (a conflict)."""
+        booked: dict[int, Decimal] = defaultdict(Decimal)
+        engaged: set[int] = set()
+        for lawyer_id, matter_id, hours, start, end, client, their_parties in (
+            Engagement.objects.filter(
+                _admitted_in(jurisdiction_ids, "lawyer_id"), status=Engagement.Status.ACTIVE
+            )
+            .order_by()
+            .values_list(
+                "lawyer_id",
+                "matter_id",
+                "hours_per_week",
+                "start_date",
+                "end_date",
+                "matter__organisation__name",
+                "matter__counterparties_normalised",
+            )
+        ):
+            if start <= matter.end_date and end >= matter.start_date:
+                booked[lawyer_id] += hours
+            if (
+                parties
+                and matter_id != matter.pk
+                and (normalise_party_name(client) in parties or parties.intersection(their_parties or ()))
+            ):
+                engaged.add(lawyer_id)
+        if booked:
+            positions, found = _positions(self.lawyers, list(booked))
+            self.booked_hours[positions] = np.array([float(hours) for hours in booked.values()])[found]
+        if engaged:
+            positions, _ = _positions(self.lawyers, sorted(engaged))
+            self.engaged_conflict[positions] = True
+
+    def add_ratings(self, *, jurisdiction_ids: Sequence[int]) -> None:
+        """(average score, number of ratings) per lawyer, from clients' ratings of their engagements."""
+        rows = list(
+            Rating.objects.filter(_admitted_in(jurisdiction_ids, "engagement__lawyer_id"))
+            .order_by()
+            .values("engagement__lawyer_id")
+            .annotate(average=Avg("score"), count=Count("pk"))
+            .values_list("engagement__lawyer_id", "average", "count")
+        )
+        if rows:
+            lawyer_ids, averages, counts = zip(*rows, strict=True)
+            positions, found = _positions(self.lawyers, lawyer_ids)
+            self.avg_rating[positions] = np.array(averages, dtype=np.float64)[found]
+            self.rating_count[positions] = np.array(counts, dtype=np.int64)[found]
+
+    def add_response_hours(self, *, jurisdiction_ids: Sequence[int], today: dt.date) -> None:
+        """Median hours each lawyer took to answer an offer (accept or decline), over the last year."""
+        since = today - dt.timedelta(days=365)
+        answered: dict[int, list[float]] = defaultdict(list)
+        for lawyer_id, created, answered_at in (
+            Offer.objects.filter(
+                _admitted_in(jurisdiction_ids, "lawyer_id"),
+                answered_at__isnull=False,
+                created_at__date__gte=since,
+            )
+            .order_by()
+            .values_list("lawyer_id", "created_at", "answered_at")
+        ):
+            answered[lawyer_id].append(max((answered_at - created).total_seconds(), 0.0) / 3600)
+        if answered:
+            positions, found = _positions(self.lawyers, list(answered))
+            medians = np.array([float(np.median(hours)) for hours in answered.values()])
+            self.response_hours[positions] = medians[found]
+
+
+class _AreaExperience:
+    """The pool's experience in the seats' practice areas and their parents: per area, the lawyers
+    (sorted) with their years and proficiency."""
+
+    def __init__(self, columns: Sequence[npt.NDArray[Any]]):
+        profile, area, years, proficiency = columns
+        order = np.lexsort((profile, area))
+        area, profile, years, proficiency = area[order], profile[order], years[order], proficiency[order]
+        bounds = np.flatnonzero(np.r_[True, area[1:] != area[:-1], True]) if len(area) else np.array([0])
+        self.by_area = {
+            int(area[start]): (profile[start:end], years[start:end], proficiency[start:end])
+            for start, end in itertools.pairwise(bounds)
+        }
+
+    @classmethod
+    def gather(cls, *, seats: Sequence[Seat], jurisdiction_ids: Sequence[int]) -> "_AreaExperience":
+        """One query: experience in the seats' areas and their parents, of lawyers admitted there."""
+        area_ids = sorted(
+            {seat.practice_area_id for seat in seats}
+            | {seat.practice_area.parent_id for seat in seats if seat.practice_area.parent_id}
+        )
+        columns = _columns(
+            [
+                ("e.profile_id", np.int64),
+                ("e.practice_area_id", np.int64),
+                ("e.years", np.float64),
+                ("e.proficiency", np.float64),
+            ],
+            f"FROM {_table(PracticeAreaExperience)} e"  # noqa: S608 - names from the models, values as parameters
+            f" WHERE e.practice_area_id IN ({_placeholders(area_ids)})"
+            f" AND EXISTS (SELECT 1 FROM {_table(BarAdmission)} a WHERE a.profile_id = e.profile_id"
+            f" AND a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)}) AND a.verified_at IS NOT NULL)",
+            [*area_ids, *jurisdiction_ids],
+        )
+        return cls(columns)
+
+    def columns(
+        self, lawyer_id: npt.NDArray[np.int64], area: int, parent: int | None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """(years, proficiency, in the area or its parent) for the lawyers (sorted ids) of a seat.
+
+        Experience in the seat's own area counts; without it, experience in the parent area does.
+        A lawyer with neither has 0 years at proficiency 1 (and is filtered out by the funnel).
+        """
+        n = len(lawyer_id)
+        years = np.zeros(n, dtype=np.float64)
+        proficiency = np.ones(n, dtype=np.float64)
+        matched = np.zeros(n, dtype=np.bool_)
+        for area_id in (parent, area):  # the area's own experience last, so it wins
+            if area_id is None or area_id not in self.by_area:
+                continue
+            ids, area_years, area_proficiency = self.by_area[area_id]
+            rows, found = _positions(lawyer_id, ids)
+            years[rows] = area_years[found]
+            proficiency[rows] = area_proficiency[found]
+            matched[rows] = True
+        return years, proficiency, matched
+
+
+class _Flags:
+    """Three flags of some lawyers (sorted ids), each an indexed EXISTS: unavailable over the
+    matter's dates, speaks every required language, declared a counterparty as a conflict or
+    worked for one within the lookback. Other lawyers read as passing (see `SeatPool`)."""
+
+    def __init__(self, columns: Sequence[npt.NDArray[Any]]):
+        profile, unavailable, speaks, conflicted = columns
+        order = np.argsort(profile)
+        self.lawyers = profile[order]
+        self.unavailable, self.speaks, self.conflicted = unavailable[order], speaks[order], conflicted[order]
+
+    @classmethod
+    def gather(
+        cls,
+        *,
+        lawyers: npt.NDArray[np.int64],
+        matter: Matter,
+        required: Sequence[str],
+        parties: Sequence[str],
+        today: dt.date,
+    ) -> "_Flags":
+        """One query for the given lawyers (a single parameter however many)."""
+        quote = connection.ops.quote_name
+        lookback_years = int(getattr(settings, "MATCHING_CONFLICT_LOOKBACK_YEARS", 3))
+        since = today - dt.timedelta(days=round(365.25 * lookback_years))
+        params: list[object] = [matter.end_date, matter.start_date]
+        unavailable = (
+            f"EXISTS (SELECT 1 FROM {_table(Unavailability)} u WHERE u.profile_id = p.id"  # noqa: S608
+            f" AND u.{quote('start')} <= %s AND u.{quote('end')} >= %s)"
+        )
+        speaks = " AND ".join(
+            f"EXISTS (SELECT 1 FROM {_table(LanguageSkill)} l WHERE l.profile_id = p.id AND l.code = %s)"  # noqa: S608
+            for _ in required
+        )
+        params += required
+        conflicted = ""
+        if parties:
+            conflicted = (
+                f"EXISTS (SELECT 1 FROM {_table(DeclaredConflict)} d WHERE d.profile_id = p.id"  # noqa: S608
+                f" AND d.organisation_normalised IN ({_placeholders(parties)}))"
+                f" OR EXISTS (SELECT 1 FROM {_table(Experience)} x WHERE x.profile_id = p.id"
+                f" AND x.organisation_normalised IN ({_placeholders(parties)})"
+                " AND (x.end_date IS NULL OR x.end_date >= %s))"
+            )
+            params += [*parties, *parties, since]
+        among, among_params = _id_list("p.id", lawyers)
+        columns = _columns(
+            [
+                ("p.id", np.int64),
+                (unavailable, np.bool_),
+                (speaks or "1 = 1", np.bool_),
+                (conflicted or "1 = 0", np.bool_),
+            ],
+            f"FROM {_table(LawyerProfile)} p WHERE {among}",
+            [*params, *among_params],
+        )
+        return cls(columns)
+
+    def columns(
+        self, lawyer_id: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """(unavailable, speaks, conflicted) for a seat's lawyers; passing where not looked up."""
+        n = len(lawyer_id)
+        unavailable = np.zeros(n, dtype=np.bool_)
+        speaks = np.ones(n, dtype=np.bool_)
+        conflicted = np.zeros(n, dtype=np.bool_)
+        rows, found = _positions(lawyer_id, self.lawyers)
+        unavailable[rows] = self.unavailable[found]
+        speaks[rows] = self.speaks[found]
+        conflicted[rows] = self.conflicted[found]
+        return unavailable, speaks, conflicted

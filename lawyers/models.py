@@ -182,6 +182,8 @@ class Experience(models.Model):
 
     profile = models.ForeignKey(LawyerProfile, on_delete=models.CASCADE, related_name="experiences")
     organisation = models.CharField(max_length=200)
+    # Set by the services (`normalise_organisation_name`): matching compares it with counterparties.
+    organisation_normalised = models.CharField(max_length=200, editable=False, default="")
     role = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LAW_FIRM)
     start_date = models.DateField()
@@ -189,6 +191,10 @@ class Experience(models.Model):
 
     class Meta:
         ordering = ["-start_date"]
+        indexes = [
+            # Who worked for these organisations (the conflict check), and did this lawyer.
+            models.Index(fields=["organisation_normalised", "profile"], name="experience_organisation_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

@@ -10,10 +10,10 @@ from typing import Any
 import pycountry
 from django.core.exceptions import ValidationError
 
+from engagements.matching.names import normalise_party_name
 from lawyers.uploads import extension_for
 
 _SPACES = re.compile(r"\s+")
-_NAME_NOISE = re.compile(r"[^\w\s&]")
 
 
 def normalise_registration_number(value: str) -> str:
@@ -22,9 +22,12 @@ def normalise_registration_number(value: str) -> str:
 
 
 def normalise_organisation_name(value: str) -> str:
-    """Organisation and person names compare lowercase, without punctuation or repeated spaces."""
-    cleaned = _NAME_NOISE.sub(" ", (value or "").casefold())
-    return _SPACES.sub(" ", cleaned).strip()
+    """Organisation and person names compare without accents, case, punctuation or repeated spaces.
+
+    The matching core's `normalise_party_name`, so that declared conflicts and employers stored
+    with it compare equal, in SQL, to a matter's counterparties ("Müller & Co." is "muller & co").
+    """
+    return normalise_party_name(value or "")
 
 
 def validate_language_code(value: str) -> None:

@@ -197,6 +197,10 @@ def lawyer_profile_items_save(
                     item.organisation = item.organisation.strip()
                     item.organisation_normalised = normalise_organisation_name(item.organisation)
                     material = True
+                elif isinstance(item, Experience):
+                    # Matching compares it with a matter's counterparties, in SQL (recent employers).
+                    item.organisation_normalised = normalise_organisation_name(item.organisation)
+                    material = True
                 else:
                     material = True
                 item.save()

@@ -73,6 +73,24 @@ def test_normalisation():
     assert normalise_organisation_name("  Acme,  Holdings Inc. ") == "acme holdings inc"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Müller & Co., Ltd.",
+        "  ACME  Holdings ",
+        "Société Générale",
+        "Ｆｕｌｌｗｉｄｔｈ Ｃｏ",
+        "",
+        "O'Brien-Smith",
+    ],
+)
+def test_organisations_and_counterparties_are_normalised_by_the_same_rule(name):
+    from engagements.matching import normalise_party_name
+
+    assert normalise_organisation_name(name) == normalise_party_name(name)
+    assert normalise_organisation_name("Müller & Co., Ltd.") == "muller & co ltd"
+
+
 def test_seniority_counts_post_qualification_experience_once():
     today = dt.date(2026, 1, 1)
     years = seniority_years(

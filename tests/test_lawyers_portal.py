@@ -167,6 +167,27 @@ def test_declared_conflicts_are_normalised_and_deduplicated(client, profile):
     assert (conflict.organisation, conflict.organisation_normalised) == ("Globex Corp.", "globex corp")
 
 
+def test_employers_are_stored_normalised_as_counterparties_are(client, profile):
+    from engagements.matching import normalise_party_name
+
+    data = _formset(
+        "experience",
+        [
+            {
+                "organisation": "Müller & Söhne, GmbH.",
+                "role": "Counsel",
+                "kind": "in_house",
+                "start_date": "2018-01-01",
+                "end_date": "",
+            }
+        ],
+    )
+    assert client.post(f"/lawyers/{profile.pk}/experience/", data).status_code == 302
+    experience = Experience.objects.get(profile=profile)
+    assert experience.organisation_normalised == "muller & sohne gmbh"
+    assert experience.organisation_normalised == normalise_party_name("MULLER & SOHNE GMBH")
+
+
 def test_languages_and_practice_areas(client, profile):
     area = practice_area("Data privacy", "Regulatory")
     assert (

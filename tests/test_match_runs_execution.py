@@ -218,9 +218,11 @@ def test_recent_employer_is_a_conflict_and_an_old_one_is_not(client_owner):
 
     recent = fe.network_lawyer("Left Initech last year")
     old = fe.network_lawyer("Left Initech long ago")
+    # (the services store the normalised name; matching compares it, in SQL)
     Experience.objects.create(
         profile=recent,
         organisation="Initech Pte Ltd",
+        organisation_normalised="initech pte ltd",
         role="Counsel",
         start_date=dt.date(2015, 1, 1),
         end_date=dt.date.today() - dt.timedelta(days=365),
@@ -228,6 +230,7 @@ def test_recent_employer_is_a_conflict_and_an_old_one_is_not(client_owner):
     Experience.objects.create(
         profile=old,
         organisation="Initech Pte Ltd",
+        organisation_normalised="initech pte ltd",
         role="Counsel",
         start_date=dt.date(2005, 1, 1),
         end_date=dt.date(2010, 1, 1),

@@ -13,6 +13,7 @@ from engagements.matching import (
     SeatSpec,
     funnel_explain,
     normalise_party_name,
+    passing_before,
     run_funnel,
 )
 
@@ -252,3 +253,83 @@ def test_funnel_is_vectorised_over_a_large_pool():
 def test_party_names_compare_without_case_accents_or_punctuation():
     assert normalise_party_name("  Müller & Co., Ltd. ") == normalise_party_name("muller & co ltd")
     assert normalise_party_name("ACME  Holdings") == "acme holdings"
+
+
+def random_pool(rng: np.random.Generator, n: int, **columns: Any) -> CandidatePool:
+    values: dict[str, Any] = {
+        "lawyer_id": np.arange(n),
+        "seniority_years": rng.integers(0, 12, n),
+        "depth_years": rng.uniform(0, 10, n),
+        "proficiency": rng.integers(1, 5, n),
+        "weekly_capacity_hours": np.full(n, 40.0),
+        "booked_hours_per_week": rng.choice([0.0, 10.0, 30.0], n),
+        "rate_usd": rng.uniform(100, 400, n),
+        "practice_match": rng.random(n) < 0.5,
+        "unavailable_overlap": rng.random(n) < 0.2,
+        "languages_ok": rng.random(n) < 0.8,
+        "conflicted": rng.random(n) < 0.1,
+    }
+    return CandidatePool(**{**values, **columns})
+
+
+def test_passing_before_is_who_reaches_the_filter():
+    rng = np.random.default_rng(5)
+    pool = random_pool(rng, 500)
+    seat = make_seat(required_languages=frozenset({"en"}))
+    sql = {Filter.ACTIVE: 900, Filter.ADMITTED: 500}
+
+    reaches = passing_before(Filter.AVAILABLE, seat, pool, prefiltered=sql)
+
+    expected = pool.practice_match & (pool.seniority_years >= 5) & (pool.booked_hours_per_week <= 20)
+    assert np.array_equal(reaches, expected)
+    assert passing_before(Filter.PRACTICE_AREA, seat, pool, prefiltered=sql).all()
+    # a filter that does not apply (no languages asked): everyone who passes all those before it
+    no_languages = make_seat(required_languages=frozenset())
+    before_conflicts = passing_before(Filter.NO_CONFLICT, no_languages, pool, prefiltered=sql)
+    assert np.array_equal(
+        passing_before(Filter.LANGUAGES, no_languages, pool, prefiltered=sql), before_conflicts
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_column_matters_only_for_the_rows_that_reach_its_filter(seed):
+    # The database side looks costly flags up only for those rows: anything elsewhere is the same funnel.
+    rng = np.random.default_rng(seed)
+    n = 400
+    pool = random_pool(rng, n)
+    seat = make_seat(required_languages=frozenset({"en"}))
+    sql = {Filter.ACTIVE: 1000, Filter.ADMITTED: n}
+    reaches = passing_before(Filter.AVAILABLE, seat, pool, prefiltered=sql)
+    noise = {
+        name: np.where(reaches, getattr(pool, name), rng.random(n) < 0.5)
+        for name in ("unavailable_overlap", "languages_ok", "conflicted")
+    }
+    scrambled = CandidatePool(
+        **{
+            name: getattr(pool, name)
+            for name in ("lawyer_id", "seniority_years", "depth_years", "proficiency")
+        },
+        weekly_capacity_hours=pool.weekly_capacity_hours,
+        booked_hours_per_week=pool.booked_hours_per_week,
+        rate_usd=pool.rate_usd,
+        practice_match=pool.practice_match,
+        **noise,
+    )
+
+    original = run_funnel(seat, pool, prefiltered=sql, considered=1000)
+    same = run_funnel(seat, scrambled, prefiltered=sql, considered=1000)
+
+    assert original.steps == same.steps
+    assert np.array_equal(original.eligible, same.eligible)
+
+
+def test_the_party_normaliser_is_plain_python():
+    import subprocess
+    import sys
+
+    # lawyers.rules imports it from here: importing it must not need Django, nor bring it in.
+    code = (
+        "import sys; from engagements.matching.names import normalise_party_name as n; "
+        "assert n('Müller & Co., Ltd.') == 'muller & co ltd'; assert 'django' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -109,6 +109,33 @@ def test_generated_profiles_are_complete_and_plausible():
     assert Status.VETTED in statuses and len(statuses) > 1
 
 
+def test_employers_and_declared_conflicts_are_stored_normalised_for_matching(monkeypatch):
+    from lawyers.models import DeclaredConflict, Experience
+    from lawyers.rules import normalise_organisation_name
+
+    analysed = []
+    monkeypatch.setattr(
+        "lawyers.management.commands.seed_demo.demo_tables_analyze", lambda: analysed.append(True)
+    )
+    seed(60)
+
+    rows = [*Experience.objects.values_list("organisation", "organisation_normalised")]
+    rows += [*DeclaredConflict.objects.values_list("organisation", "organisation_normalised")]
+    assert rows and all(stored == normalise_organisation_name(name) for name, stored in rows)
+    assert analysed == [True]  # the planner's statistics are refreshed once, after writing
+    seed(60)
+    assert analysed == [True]  # nothing written, nothing to refresh
+
+
+def test_analyze_after_seeding_runs_on_postgresql_and_is_skipped_elsewhere():
+    from django.db import connection
+
+    from lawyers.management.seeding import demo_tables_analyze
+
+    demo_tables_analyze()  # inside the test's transaction: ANALYZE (VACUUM cannot run there)
+    assert connection.vendor in ("postgresql", "sqlite")
+
+
 def test_the_same_seed_gives_the_same_lawyers():
     seed(40, 7)
     first = generated()

@@ -28,7 +28,7 @@ Usage, per matter::
     team.status, team.assignments, team.total_cost_usd, team.gap, team.message
 """
 
-from engagements.matching.funnel import funnel_explain, normalise_party_name, run_funnel
+from engagements.matching.funnel import funnel_explain, passing_before, run_funnel
 from engagements.matching.match import SeatMatch, match_seat, team_seat
 from engagements.matching.money import (
     MissingExchangeRate,
@@ -37,6 +37,7 @@ from engagements.matching.money import (
     rates_to_usd,
     seat_weeks,
 )
+from engagements.matching.names import normalise_party_name
 from engagements.matching.scoring import FACTORS, ScoreWeights, ranking_order, score_pool, shortlist
 from engagements.matching.team import propose_team, prune_dominated
 from engagements.matching.types import (
@@ -78,6 +79,7 @@ __all__ = [
     "funnel_explain",
     "match_seat",
     "normalise_party_name",
+    "passing_before",
     "propose_team",
     "prune_dominated",
     "ranking_order",

@@ -13,9 +13,7 @@ reports those steps first, in funnel order, then its own.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 
@@ -94,6 +92,26 @@ def _flag(column: BoolArray | None, filter_: Filter) -> BoolArray:
     return column
 
 
+def passing_before(
+    filter_: Filter, seat: SeatSpec, pool: CandidatePool, *, prefiltered: Collection[Filter] = ()
+) -> BoolArray:
+    """Which rows of the pool pass every filter that comes before `filter_` in the funnel.
+
+    The funnel reads a filter's column only for these rows: the others were removed by an earlier
+    filter, and neither the counts nor the scores look at them again. So the database side may
+    look up a costly column (a flag computed per lawyer in SQL) for these rows alone, and leave it
+    passing for the rest. `prefiltered` names the filters applied in SQL (their columns may be None).
+    """
+    applicable = applicable_filters(seat)
+    keep = np.ones(len(pool), dtype=np.bool_)
+    for earlier in Filter:  # funnel order
+        if earlier is filter_:
+            break
+        if earlier in applicable and earlier not in prefiltered:
+            keep &= _passes(earlier, seat, pool)
+    return keep
+
+
 def run_funnel(
     seat: SeatSpec,
     pool: CandidatePool,
@@ -160,18 +178,3 @@ def funnel_explain(result: FunnelResult) -> str:
         if step.remaining == 0:
             break
     return " → ".join(parts)
-
-
-_PUNCTUATION = re.compile(r"[^\w\s&]+")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise_party_name(name: str) -> str:
-    """A party's name as conflict checks compare it: accents, case, punctuation and spacing removed.
-
-    "Müller & Co., Ltd." and "muller & co ltd" are the same party. Use it both when storing
-    declared conflicts and employers and when storing a matter's counterparties.
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", plain)).strip()

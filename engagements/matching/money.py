@@ -36,14 +36,15 @@ def rates_to_usd(
     if codes.shape != values.shape:
         raise ValueError(f"{codes.size} currencies for {values.size} amounts.")
     rates = {"USD": 1.0, **{code: float(rate) for code, rate in usd_per_unit.items()}}
-    present = set(codes.tolist())
-    missing = sorted(present - set(rates))
-    if missing:
+    known = np.array(sorted(rates), dtype=str)
+    factor = np.array([rates[code] for code in known.tolist()], dtype=np.float64)
+    # Each code's place among the known ones (a binary search, vectorised), then its factor.
+    index = np.minimum(np.searchsorted(known, codes), len(known) - 1)
+    unknown = known[index] != codes
+    if unknown.any():
+        missing = sorted(set(codes[unknown].tolist()))
         raise MissingExchangeRate(f"no exchange rate to USD for {', '.join(missing)}.")
-    factors = np.empty(values.shape, dtype=np.float64)
-    for code in present:  # a few currencies, each a vectorised comparison
-        factors[codes == code] = rates[code]
-    converted: FloatArray = values * factors
+    converted: FloatArray = values * factor[index]
     return converted
 
 
