@@ -1,4 +1,4 @@
-"""Posting a matter through the service: a real Celery worker runs matching and the results land in PostgreSQL."""
+"""Posting a matter through the service: a real Celery worker runs matching; results land in PostgreSQL."""
 
 import pytest
 
