@@ -1,27 +1,25 @@
 """The database side of matching: gather each seat's candidates into the matching core's plain data.
 
-Eight queries per matter, whatever the number of seats or lawyers:
+Six queries per matter, whatever the number of seats or lawyers, in one transaction (with
+`SET LOCAL jit = off` on PostgreSQL):
 
-1. how many lawyers there are, and how many are vetted and active (one aggregate);
-2. the pool: the verified admissions of active lawyers in the seats' jurisdictions, one row per
-   (jurisdiction, lawyer), with the profile columns the core needs (seniority, capacity, rate);
-3. their experience in the seats' practice areas and their parents;
-4. their active engagements (hours booked over the matter's dates; live work on another matter
-   for or against a counterparty);
-5. their ratings; 6. how fast they answered offers over the last year;
-7. the three flags that cost an index probe per lawyer: unavailable over the matter's dates,
+1. the pool, in one pass over the profiles: the verified admissions in the seats' jurisdictions of
+   the vetted and active lawyers, one row per (jurisdiction, lawyer) with the profile columns the
+   core needs (seniority, capacity, rate), and how many lawyers there are and are active;
+2. everyone's experience in the seats' practice areas and their parents;
+3. the pool's active engagements (hours booked over the matter's dates; live work on another
+   matter for or against a counterparty); 4. their ratings; 5. how fast they answered offers;
+6. the three flags that cost an index probe per lawyer: unavailable over the matter's dates,
    speaks every required language, declared a counterparty as a conflict or worked for one within
    the lookback (stored normalised names compared with the matter's, in SQL). They are looked up
    only for the lawyers that pass the funnel's earlier filters in some seat (practice area,
-   seniority, free capacity: about one in ten); for the others the funnel never reads them
-   (`matching.passing_before`), and they are left passing.
+   seniority, free capacity: about one in ten at 100k lawyers); for the others the funnel never
+   reads them (`matching.passing_before`), and they are left passing.
 
-and `SET LOCAL jit = off` on PostgreSQL, in one transaction with 2-7. Queries 3-6 are restricted
-to the pool by a semi-join on the admissions, not by the pool query again. On PostgreSQL the
-large results come back as one aggregate per column (numbers and flags as a binary array,
-`array_send`, decoded with `np.frombuffer`; currency codes as one string): no Python object per
-value. Everything after is NumPy: each seat is a slice of the pool rows (sorted by jurisdiction,
-then lawyer), and per-lawyer figures are placed by position.
+Queries 3-5 are restricted to the pool by a semi-join on the admissions, not by the pool query
+again. Large results come back as a single row of aggregates, one per column (see `_columns`):
+no Python object per value. Everything after is NumPy: each seat is a slice of the pool rows
+(sorted by jurisdiction, then lawyer), and per-lawyer figures are placed by position.
 """
 
 import dataclasses
@@ -39,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, Model, OuterRef, Q
+from django.db.models import Avg, Count, Exists, Model, OuterRef
 
 from engagements.matching import (
     CandidatePool,
@@ -80,18 +78,6 @@ class SeatPool:
     considered: int
 
 
-def _active(currencies: Sequence[str], prefix: str = "") -> Q:
-    """Vetted (suspended ones are not), with a rate in a currency we can convert, and capacity."""
-    return Q(
-        **{
-            f"{prefix}status": LawyerProfile.Status.VETTED,
-            f"{prefix}hourly_rate__isnull": False,
-            f"{prefix}rate_currency__in": list(currencies),
-            f"{prefix}weekly_capacity_hours__isnull": False,
-        }
-    )
-
-
 def _to_usd(amount: Decimal | None, currency: str, usd_per_unit: Mapping[str, Decimal]) -> Decimal | None:
     if amount is None:
         return None
@@ -106,10 +92,6 @@ def seat_pools(
     if not seats:
         return []
     currencies = sorted({*usd_per_unit, "USD"})
-    counts = LawyerProfile.objects.aggregate(
-        considered=Count("pk"), active=Count("pk", filter=_active(currencies))
-    )
-    considered, active_count = counts["considered"], counts["active"]
     jurisdiction_ids = sorted({seat.jurisdiction_id for seat in seats})
     required = sorted(set(matter.required_languages))
     parties = sorted({normalise_party_name(name) for name in matter.counterparties} - {""})
@@ -121,7 +103,7 @@ def seat_pools(
         network = _Network.gather(
             jurisdiction_ids=jurisdiction_ids, currencies=currencies, usd_per_unit=usd_per_unit
         )
-        areas = _AreaExperience.gather(seats=seats, jurisdiction_ids=jurisdiction_ids)
+        areas = _AreaExperience.gather(seats=seats)
         network.add_engagements(matter=matter, jurisdiction_ids=jurisdiction_ids, parties=set(parties))
         network.add_ratings(jurisdiction_ids=jurisdiction_ids)
         network.add_response_hours(jurisdiction_ids=jurisdiction_ids, today=today)
@@ -185,8 +167,8 @@ def seat_pools(
                 seat=seat,
                 spec=spec,
                 pool=pool,
-                prefiltered={Filter.ACTIVE: active_count, Filter.ADMITTED: len(pool)},
-                considered=considered,
+                prefiltered={Filter.ACTIVE: network.active, Filter.ADMITTED: len(pool)},
+                considered=network.considered,
             )
         )
     return result
@@ -222,43 +204,49 @@ def _placeholders(values: Sequence[object]) -> str:
 
 
 def _columns(
-    select: Sequence[tuple[str, Any]], tail: str, params: Sequence[object]
-) -> list[npt.NDArray[Any]]:
+    select: Sequence[tuple[str, Any]],
+    tail: str,
+    params: Sequence[object],
+    *,
+    where: str = "",
+    counts: Sequence[str] = (),
+) -> tuple[list[npt.NDArray[Any]], list[int]]:
     """`SELECT <expressions> <tail>` as one NumPy array per expression (none may be NULL).
 
-    Each expression comes with its dtype: int64, float64, bool, or `CODE` (three-letter codes).
-    On PostgreSQL each column comes back aggregated: numbers and flags into one binary array
-    (`array_send`, a few bytes a value instead of a Python object) decoded with `np.frombuffer`,
-    codes into one string; all the aggregates of one query see the rows in the same order.
-    Elsewhere the rows are fetched and turned into columns. `params` are in the order of the
-    placeholders in the SQL text.
+    The query returns a single row of aggregates: each column aggregated into one value (on
+    PostgreSQL numbers and flags as a binary array, `array_send`, decoded with `np.frombuffer`;
+    on SQLite, the other database the project runs on, a JSON array), three-letter codes (`CODE`)
+    concatenated into one string; all the aggregates of one query see the rows in the same order.
+    No Python object per value. Each expression comes with its dtype: int64, float64, bool or
+    `CODE`. `where` keeps only some rows in the columns; `counts` are extra aggregate expressions
+    (`COUNT(*) FILTER ...`) returned as integers after the columns. `params` follow the
+    placeholders in SQL order.
     """
+    postgresql = connection.vendor == "postgresql"
+    keep = f" FILTER (WHERE {where})" if where else ""
+    aggregates = []
+    for expression, dtype in select:
+        if dtype == CODE:
+            concatenate = "string_agg" if postgresql else "group_concat"
+            aggregates.append(f"{concatenate}(CAST({expression} AS TEXT), ''){keep}")
+        elif postgresql:
+            aggregates.append(f"array_send(array_agg(CAST({expression} AS {_SQL_TYPES[dtype]})){keep})")
+        else:
+            aggregates.append(f"json_group_array({expression}){keep}")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            aggregates = ", ".join(
-                f"string_agg(CAST({expression} AS TEXT), '')"
-                if dtype == CODE
-                else f"array_send(array_agg(CAST({expression} AS {_SQL_TYPES[dtype]})))"
-                for expression, dtype in select
-            )
-            cursor.execute(f"SELECT {aggregates} {tail}", params)
-            values = cursor.fetchone()
-            columns = [
-                _from_codes(value) if dtype == CODE else _from_binary_array(value, dtype)
-                for value, (_, dtype) in zip(values, select, strict=True)
-            ]
-            if len({len(column) for column in columns}) > 1:
-                raise ValueError("the aggregated columns differ in length.")
-            return columns
-        cursor.execute(f"SELECT {', '.join(expression for expression, _ in select)} {tail}", params)
-        rows = cursor.fetchall()
-    by_column = list(zip(*rows, strict=True)) if rows else [()] * len(select)
-    return [
-        np.array([code.encode("ascii") for code in column], dtype=CODE).reshape(len(rows))
+        cursor.execute(f"SELECT {', '.join([*aggregates, *counts])} {tail}", params)
+        values = cursor.fetchone()
+    columns = [
+        _from_codes(value)
         if dtype == CODE
-        else np.fromiter(column, dtype=dtype, count=len(rows))
-        for column, (_, dtype) in zip(by_column, select, strict=True)
+        else _from_binary_array(value, dtype)
+        if postgresql
+        else np.array(json.loads(value or "[]"), dtype=dtype).reshape(-1)
+        for value, (_, dtype) in zip(values, select, strict=False)
     ]
+    if len({len(column) for column in columns}) > 1:
+        raise ValueError("the aggregated columns differ in length.")
+    return columns, [int(count) for count in values[len(select) :]]
 
 
 def _from_codes(value: str | None) -> npt.NDArray[np.bytes_]:
@@ -322,9 +310,17 @@ def _positions(
 class _Network:
     """The admitted active lawyers of the seats' jurisdictions: one array per column, one row per
     (jurisdiction, lawyer), sorted by jurisdiction then lawyer. Per-lawyer figures are arrays over
-    `lawyers` (the distinct lawyers, sorted), which `lawyer_index` maps each row to."""
+    `lawyers` (the distinct lawyers, sorted), which `lawyer_index` maps each row to. `considered`
+    and `active` count the lawyers of the whole network, and those vetted and active."""
 
-    def __init__(self, columns: Sequence[npt.NDArray[Any]], *, usd_per_unit: Mapping[str, Decimal]):
+    def __init__(
+        self,
+        columns: Sequence[npt.NDArray[Any]],
+        *,
+        others: int,
+        others_active: int,
+        usd_per_unit: Mapping[str, Decimal],
+    ):
         jurisdiction, profile, seniority, capacity, rate, currency = columns
         order = np.lexsort((profile, jurisdiction))
         self.jurisdiction_id = jurisdiction[order]
@@ -336,6 +332,9 @@ class _Network:
         self.lawyers = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
         self.lawyer_index = np.searchsorted(self.lawyers, self.profile_id)
         m = len(self.lawyers)
+        # The admitted ones are active (the join asks it); the others were counted in SQL.
+        self.considered = others + m
+        self.active = others_active + m
         self.booked_hours = np.zeros(m, dtype=np.float64)
         self.engaged_conflict = np.zeros(m, dtype=np.bool_)
         self.avg_rating = np.full(m, np.nan, dtype=np.float64)
@@ -350,8 +349,14 @@ class _Network:
         currencies: Sequence[str],
         usd_per_unit: Mapping[str, Decimal],
     ) -> "_Network":
-        """One query: the admissions joined to their profiles."""
-        columns = _columns(
+        """One query over every profile: the verified admissions in the seats' jurisdictions of the
+        active ones (a row each, with the profile's columns), and the counts of the rest."""
+        active = (
+            "p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
+            f" AND p.rate_currency IN ({_placeholders(currencies)})"
+        )
+        active_params = [LawyerProfile.Status.VETTED, *currencies]
+        columns, (others, others_active) = _columns(
             [
                 ("a.jurisdiction_id", np.int64),
                 ("a.profile_id", np.int64),
@@ -360,13 +365,17 @@ class _Network:
                 ("p.hourly_rate", np.float64),
                 ("p.rate_currency", CODE),
             ],
-            f"FROM {_table(BarAdmission)} a JOIN {_table(LawyerProfile)} p ON p.id = a.profile_id"
-            f" WHERE a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)}) AND a.verified_at IS NOT NULL"
-            " AND p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
-            f" AND p.rate_currency IN ({_placeholders(currencies)})",
-            [*jurisdiction_ids, LawyerProfile.Status.VETTED, *currencies],
+            f"FROM {_table(LawyerProfile)} p LEFT JOIN {_table(BarAdmission)} a ON a.profile_id = p.id"
+            f" AND a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)}) AND a.verified_at IS NOT NULL"
+            f" AND {active}",
+            [*active_params, *jurisdiction_ids, *active_params],  # in the order of the SQL text
+            where="a.profile_id IS NOT NULL",
+            counts=[
+                "COUNT(*) FILTER (WHERE a.profile_id IS NULL)",
+                f"COUNT(*) FILTER (WHERE a.profile_id IS NULL AND {active})",
+            ],
         )
-        return cls(columns, usd_per_unit=usd_per_unit)
+        return cls(columns, others=others, others_active=others_active, usd_per_unit=usd_per_unit)
 
     def rows_in(self, jurisdiction_id: int) -> slice:
         """The rows of one jurisdiction (a slice: the rows are sorted by jurisdiction)."""
@@ -458,24 +467,23 @@ class _AreaExperience:
         }
 
     @classmethod
-    def gather(cls, *, seats: Sequence[Seat], jurisdiction_ids: Sequence[int]) -> "_AreaExperience":
-        """One query: experience in the seats' areas and their parents, of lawyers admitted there."""
+    def gather(cls, *, seats: Sequence[Seat]) -> "_AreaExperience":
+        """One query: everyone's experience in the seats' areas and their parents."""
         area_ids = sorted(
             {seat.practice_area_id for seat in seats}
             | {seat.practice_area.parent_id for seat in seats if seat.practice_area.parent_id}
         )
-        columns = _columns(
+        # Not narrowed to the pool: a semi-join on the admissions costs more than the rows it saves.
+        columns, _ = _columns(
             [
                 ("e.profile_id", np.int64),
                 ("e.practice_area_id", np.int64),
                 ("e.years", np.float64),
                 ("e.proficiency", np.float64),
             ],
-            f"FROM {_table(PracticeAreaExperience)} e"  # noqa: S608 - names from the models, values as parameters
-            f" WHERE e.practice_area_id IN ({_placeholders(area_ids)})"
-            f" AND EXISTS (SELECT 1 FROM {_table(BarAdmission)} a WHERE a.profile_id = e.profile_id"
-            f" AND a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)}) AND a.verified_at IS NOT NULL)",
-            [*area_ids, *jurisdiction_ids],
+            f"FROM {_table(PracticeAreaExperience)} e"
+            f" WHERE e.practice_area_id IN ({_placeholders(area_ids)})",
+            area_ids,
         )
         return cls(columns)
 
@@ -548,7 +556,7 @@ class _Flags:
             )
             params += [*parties, *parties, since]
         among, among_params = _id_list("p.id", lawyers)
-        columns = _columns(
+        columns, _ = _columns(
             [
                 ("p.id", np.int64),
                 (unavailable, np.bool_),
