@@ -232,8 +232,15 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, message: s
 
 
 def celery_pools_reset(app) -> None:  # type: ignore[no-untyped-def]
-    """Drop pooled broker connections and producers, so the next publish uses the current broker_url."""
+    """Drop pooled broker connections and producers, so the next publish uses the current broker_url.
+
+    kombu keeps a process-wide registry of producer pools keyed by broker; it must be cleared too, or a
+    later test switching back to the usual broker gets a pool closed here.
+    """
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
