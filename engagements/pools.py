@@ -1,25 +1,27 @@
 """The database side of matching: gather each seat's candidates into the matching core's plain data.
 
-Six queries per matter, whatever the number of seats or lawyers, in one transaction (with
+Seven queries per matter, whatever the number of seats or lawyers, in one transaction (with
 `SET LOCAL jit = off` on PostgreSQL):
 
 1. the pool, in one pass over the profiles: the verified admissions in the seats' jurisdictions of
-   the vetted and active lawyers, one row per (jurisdiction, lawyer) with the profile columns the
-   core needs (seniority, capacity, rate), and how many lawyers there are and are active;
+   the vetted and active lawyers, one row per (jurisdiction, lawyer), and how many lawyers there
+   are and are active;
 2. everyone's experience in the seats' practice areas and their parents;
 3. the pool's active engagements (hours booked over the matter's dates; live work on another
    matter for or against a counterparty); 4. their ratings; 5. how fast they answered offers;
-6. the three flags that cost an index probe per lawyer: unavailable over the matter's dates,
+6. seniority, capacity and rate of the lawyers in a seat's practice area (about one in six of
+   the pool at 100k lawyers), by primary key;
+7. the three flags that cost an index probe per lawyer: unavailable over the matter's dates,
    speaks every required language, declared a counterparty as a conflict or worked for one within
-   the lookback (stored normalised names compared with the matter's, in SQL). They are looked up
-   only for the lawyers that pass the funnel's earlier filters in some seat (practice area,
-   seniority, free capacity: about one in ten at 100k lawyers); for the others the funnel never
-   reads them (`matching.passing_before`), and they are left passing.
+   the lookback (stored normalised names compared with the matter's, in SQL), for the lawyers who
+   also have the seniority and the free capacity (about one in ten).
 
-Queries 3-5 are restricted to the pool by a semi-join on the admissions, not by the pool query
-again. Large results come back as a single row of aggregates, one per column (see `_columns`):
-no Python object per value. Everything after is NumPy: each seat is a slice of the pool rows
-(sorted by jurisdiction, then lawyer), and per-lawyer figures are placed by position.
+The funnel never reads a column for a lawyer that an earlier filter removed
+(`matching.passing_before`), so 6 and 7 look up only what it will read; see `SeatPool`. Queries
+3-5 are restricted to the pool by a semi-join on the admissions, not by the pool query again.
+Large results come back as a single row of aggregates, one per column (see `_columns`): no Python
+object per value. Everything after is NumPy: each seat is a slice of the pool rows (sorted by
+jurisdiction, then lawyer), and per-lawyer figures are placed by position.
 """
 
 import dataclasses
@@ -66,9 +68,12 @@ PREFILTERED = (Filter.ACTIVE, Filter.ADMITTED)
 class SeatPool:
     """One seat ready for the core: its spec, its candidates, and the counts of the SQL filters.
 
-    The pool's `unavailable_overlap`, `languages_ok` and `conflicted` columns hold the lawyer's
-    real flag wherever the funnel reads it (the lawyers that pass the filters before those); for
-    the lawyers an earlier filter removes they are not looked up and left passing.
+    Every column holds the lawyer's real value wherever the funnel or the scores read it. Costly
+    ones are looked up only there (`matching.passing_before`): seniority, capacity and rate for
+    the lawyers in the seat's practice area (or another seat's), the `unavailable_overlap`,
+    `languages_ok` and `conflicted` flags for those who also have the seniority and the free
+    capacity; for the lawyers an earlier filter removes they hold placeholders (0, and passing
+    flags) that nothing reads.
     """
 
     seat: Seat
@@ -100,29 +105,36 @@ def seat_pools(
 
     with transaction.atomic():
         _jit_off()
-        network = _Network.gather(
-            jurisdiction_ids=jurisdiction_ids, currencies=currencies, usd_per_unit=usd_per_unit
-        )
+        network = _Network.gather(jurisdiction_ids=jurisdiction_ids, currencies=currencies)
         areas = _AreaExperience.gather(seats=seats)
         network.add_engagements(matter=matter, jurisdiction_ids=jurisdiction_ids, parties=set(parties))
         network.add_ratings(jurisdiction_ids=jurisdiction_ids)
         network.add_response_hours(jurisdiction_ids=jurisdiction_ids, today=today)
 
-        # Every column but the three looked-up flags, and the rows whose flags the funnel will read.
-        drafts: list[tuple[Seat, SeatSpec, CandidatePool]] = []
-        wanted = np.zeros(len(network.lawyers), dtype=np.bool_)
+        # The funnel reads a lawyer's profile columns only in a seat whose practice area they have,
+        # and the three flags only where they also have the seniority and the free capacity.
+        experience = []
+        in_an_area = np.zeros(len(network.lawyers), dtype=np.bool_)
         for seat in seats:
             rows = network.rows_in(seat.jurisdiction_id)
-            lawyer_id = network.profile_id[rows]
+            columns = areas.columns(
+                network.profile_id[rows], seat.practice_area_id, seat.practice_area.parent_id
+            )
+            in_an_area[network.lawyer_index[rows][columns[2]]] = True
+            experience.append(columns)
+        network.add_profiles(in_an_area, usd_per_unit=usd_per_unit)
+
+        drafts: list[tuple[Seat, SeatSpec, CandidatePool]] = []
+        wanted = np.zeros(len(network.lawyers), dtype=np.bool_)
+        for seat, (depth_years, proficiency, practice_match) in zip(seats, experience, strict=True):
+            rows = network.rows_in(seat.jurisdiction_id)
             lawyer = network.lawyer_index[rows]
-            area, parent = seat.practice_area_id, seat.practice_area.parent_id
-            depth_years, proficiency, practice_match = areas.columns(lawyer_id, area, parent)
             spec = SeatSpec(
                 seat_id=seat.pk,
                 jurisdiction_code=seat.jurisdiction.code,
-                practice_area_id=area,
+                practice_area_id=seat.practice_area_id,
                 practice_area_name=seat.practice_area.name,
-                practice_area_parent_id=parent,
+                practice_area_parent_id=seat.practice_area.parent_id,
                 min_seniority_years=seat.min_seniority_years,
                 hours_per_week=seat.hours_per_week,
                 start=matter.start_date,
@@ -133,13 +145,13 @@ def seat_pools(
                 label=seat.display_label,
             )
             draft = CandidatePool(
-                lawyer_id=lawyer_id,
-                seniority_years=network.seniority_years[rows],
+                lawyer_id=network.profile_id[rows],
+                seniority_years=network.seniority_years[lawyer],
                 depth_years=depth_years,
                 proficiency=proficiency,
-                weekly_capacity_hours=network.weekly_capacity_hours[rows],
+                weekly_capacity_hours=network.weekly_capacity_hours[lawyer],
                 booked_hours_per_week=network.booked_hours[lawyer],
-                rate_usd=network.rate_usd[rows],
+                rate_usd=network.rate_usd[lawyer],
                 practice_match=practice_match,
                 avg_rating=network.avg_rating[lawyer],
                 rating_count=network.rating_count[lawyer],
@@ -308,26 +320,19 @@ def _positions(
 
 
 class _Network:
-    """The admitted active lawyers of the seats' jurisdictions: one array per column, one row per
-    (jurisdiction, lawyer), sorted by jurisdiction then lawyer. Per-lawyer figures are arrays over
-    `lawyers` (the distinct lawyers, sorted), which `lawyer_index` maps each row to. `considered`
-    and `active` count the lawyers of the whole network, and those vetted and active."""
+    """The admitted active lawyers of the seats' jurisdictions: one row per (jurisdiction, lawyer),
+    sorted by jurisdiction then lawyer. Per-lawyer figures are arrays over `lawyers` (the distinct
+    lawyers, sorted), which `lawyer_index` maps each row to. `considered` and `active` count the
+    lawyers of the whole network, and those vetted and active.
 
-    def __init__(
-        self,
-        columns: Sequence[npt.NDArray[Any]],
-        *,
-        others: int,
-        others_active: int,
-        usd_per_unit: Mapping[str, Decimal],
-    ):
-        jurisdiction, profile, seniority, capacity, rate, currency = columns
+    The profile columns (seniority, capacity, rate in USD) are read by `add_profiles` for the
+    lawyers given; the others keep 0, a placeholder (see `SeatPool`)."""
+
+    def __init__(self, columns: Sequence[npt.NDArray[Any]], *, others: int, others_active: int):
+        jurisdiction, profile = columns
         order = np.lexsort((profile, jurisdiction))
         self.jurisdiction_id = jurisdiction[order]
         self.profile_id = profile[order]
-        self.seniority_years = seniority[order]
-        self.weekly_capacity_hours = capacity[order]
-        self.rate_usd = rates_to_usd(rate[order], currency[order].astype(str), usd_per_unit)
         ordered = np.sort(self.profile_id)
         self.lawyers = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
         self.lawyer_index = np.searchsorted(self.lawyers, self.profile_id)
@@ -335,6 +340,9 @@ class _Network:
         # The admitted ones are active (the join asks it); the others were counted in SQL.
         self.considered = others + m
         self.active = others_active + m
+        self.seniority_years = np.zeros(m, dtype=np.float64)
+        self.weekly_capacity_hours = np.zeros(m, dtype=np.float64)
+        self.rate_usd = np.zeros(m, dtype=np.float64)
         self.booked_hours = np.zeros(m, dtype=np.float64)
         self.engaged_conflict = np.zeros(m, dtype=np.bool_)
         self.avg_rating = np.full(m, np.nan, dtype=np.float64)
@@ -342,29 +350,16 @@ class _Network:
         self.response_hours = np.full(m, np.nan, dtype=np.float64)
 
     @classmethod
-    def gather(
-        cls,
-        *,
-        jurisdiction_ids: Sequence[int],
-        currencies: Sequence[str],
-        usd_per_unit: Mapping[str, Decimal],
-    ) -> "_Network":
+    def gather(cls, *, jurisdiction_ids: Sequence[int], currencies: Sequence[str]) -> "_Network":
         """One query over every profile: the verified admissions in the seats' jurisdictions of the
-        active ones (a row each, with the profile's columns), and the counts of the rest."""
+        active ones (a row each), and how many lawyers there are and are active."""
         active = (
             "p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
             f" AND p.rate_currency IN ({_placeholders(currencies)})"
         )
         active_params = [LawyerProfile.Status.VETTED, *currencies]
         columns, (others, others_active) = _columns(
-            [
-                ("a.jurisdiction_id", np.int64),
-                ("a.profile_id", np.int64),
-                ("p.seniority_years", np.float64),
-                ("p.weekly_capacity_hours", np.float64),
-                ("p.hourly_rate", np.float64),
-                ("p.rate_currency", CODE),
-            ],
+            [("a.jurisdiction_id", np.int64), ("a.profile_id", np.int64)],
             f"FROM {_table(LawyerProfile)} p LEFT JOIN {_table(BarAdmission)} a ON a.profile_id = p.id"
             f" AND a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)}) AND a.verified_at IS NOT NULL"
             f" AND {active}",
@@ -375,7 +370,28 @@ class _Network:
                 f"COUNT(*) FILTER (WHERE a.profile_id IS NULL AND {active})",
             ],
         )
-        return cls(columns, others=others, others_active=others_active, usd_per_unit=usd_per_unit)
+        return cls(columns, others=others, others_active=others_active)
+
+    def add_profiles(self, wanted: npt.NDArray[np.bool_], *, usd_per_unit: Mapping[str, Decimal]) -> None:
+        """One query: seniority, capacity and rate (in USD) of the `wanted` lawyers (a mask over
+        `lawyers`), by primary key."""
+        among, params = _id_list("p.id", self.lawyers[wanted])
+        (profile, seniority, capacity, rate, currency), _ = _columns(
+            [
+                ("p.id", np.int64),
+                ("p.seniority_years", np.float64),
+                ("p.weekly_capacity_hours", np.float64),
+                ("p.hourly_rate", np.float64),
+                ("p.rate_currency", CODE),
+            ],
+            f"FROM {_table(LawyerProfile)} p WHERE {among}",
+            params,
+        )
+        positions, found = _positions(self.lawyers, profile)
+        self.seniority_years[positions] = seniority[found]
+        self.weekly_capacity_hours[positions] = capacity[found]
+        # In USD as the matching core converts (`rates_to_usd`): the float rate times the float rate.
+        self.rate_usd[positions] = rates_to_usd(rate[found], currency[found].astype(str), usd_per_unit)
 
     def rows_in(self, jurisdiction_id: int) -> slice:
         """The rows of one jurisdiction (a slice: the rows are sorted by jurisdiction)."""

@@ -12,6 +12,7 @@ from engagements.matching import (
     Filter,
     SeatSpec,
     funnel_explain,
+    match_seat,
     normalise_party_name,
     passing_before,
     run_funnel,
@@ -293,34 +294,38 @@ def test_passing_before_is_who_reaches_the_filter():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_a_column_matters_only_for_the_rows_that_reach_its_filter(seed):
-    # The database side looks costly flags up only for those rows: anything elsewhere is the same funnel.
+    # The database side looks costly columns up only for those rows: anything elsewhere gives the
+    # same funnel, the same scores and the same shortlist.
     rng = np.random.default_rng(seed)
     n = 400
     pool = random_pool(rng, n)
     seat = make_seat(required_languages=frozenset({"en"}))
     sql = {Filter.ACTIVE: 1000, Filter.ADMITTED: n}
-    reaches = passing_before(Filter.AVAILABLE, seat, pool, prefiltered=sql)
-    noise = {
-        name: np.where(reaches, getattr(pool, name), rng.random(n) < 0.5)
-        for name in ("unavailable_overlap", "languages_ok", "conflicted")
+    in_area = passing_before(Filter.SENIORITY, seat, pool, prefiltered=sql)
+    reaches_flags = passing_before(Filter.AVAILABLE, seat, pool, prefiltered=sql)
+    profile = {
+        "seniority_years": rng.integers(0, 30, n),
+        "weekly_capacity_hours": rng.integers(0, 60, n),
+        "rate_usd": rng.uniform(0, 900, n),
     }
+    flags = {name: rng.random(n) < 0.5 for name in ("unavailable_overlap", "languages_ok", "conflicted")}
     scrambled = CandidatePool(
-        **{
-            name: getattr(pool, name)
-            for name in ("lawyer_id", "seniority_years", "depth_years", "proficiency")
-        },
-        weekly_capacity_hours=pool.weekly_capacity_hours,
+        lawyer_id=pool.lawyer_id,
+        depth_years=pool.depth_years,
+        proficiency=pool.proficiency,
         booked_hours_per_week=pool.booked_hours_per_week,
-        rate_usd=pool.rate_usd,
         practice_match=pool.practice_match,
-        **noise,
+        **{name: np.where(in_area, getattr(pool, name), noise) for name, noise in profile.items()},
+        **{name: np.where(reaches_flags, getattr(pool, name), noise) for name, noise in flags.items()},
     )
 
-    original = run_funnel(seat, pool, prefiltered=sql, considered=1000)
-    same = run_funnel(seat, scrambled, prefiltered=sql, considered=1000)
+    original = match_seat(seat, pool, prefiltered=sql, considered=1000)
+    same = match_seat(seat, scrambled, prefiltered=sql, considered=1000)
 
-    assert original.steps == same.steps
-    assert np.array_equal(original.eligible, same.eligible)
+    assert original.funnel.steps == same.funnel.steps
+    assert np.array_equal(original.funnel.eligible, same.funnel.eligible)
+    assert np.array_equal(original.scored.score_cents, same.scored.score_cents)
+    assert original.shortlist == same.shortlist
 
 
 def test_the_party_normaliser_is_plain_python():

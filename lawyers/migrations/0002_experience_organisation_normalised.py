@@ -4,8 +4,8 @@
 index once is faster than keeping it up to date row by row). Declared conflicts and sanctioned names
 are normalised again with the unified normaliser (it now also strips accents, as a matter's
 counterparties always were); only the rows whose value changes are written. A declared conflict
-that the new rules make a duplicate of another of the same lawyer's is the same organisation: it is
-deleted, the earliest one stays.
+that the new rule makes a duplicate of another of the same lawyer's names the same organisation:
+it is deleted, and the one already stored under the new name stays.
 """
 
 from django.db import migrations, models

@@ -1,0 +1,50 @@
+"""Data migrations of the lawyers app: stored organisation names, normalised by the one normaliser."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("lawyers", "0001_initial")]
+AFTER = [("lawyers", "0002_experience_organisation_normalised")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_employers_are_filled_and_names_normalised_again_with_the_unified_rule():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    User = old.get_model("accounts", "User")
+    profile = old.get_model("lawyers", "LawyerProfile").objects.create(
+        user=User.objects.create(email="old@lawyers.test", full_name="Old Data")
+    )
+    Experience = old.get_model("lawyers", "Experience")
+    for organisation in ("Müller & Söhne GmbH", "Initech Pte. Ltd."):
+        Experience.objects.create(
+            profile=profile, organisation=organisation, role="Counsel", start_date=dt.date(2010, 1, 1)
+        )
+    Conflict = old.get_model("lawyers", "DeclaredConflict")
+    # Stored by the old rule (accents kept): two rows, one organisation under the new rule.
+    Conflict.objects.create(profile=profile, organisation="Müller AG", organisation_normalised="müller ag")
+    Conflict.objects.create(profile=profile, organisation="Muller AG", organisation_normalised="muller ag")
+    Conflict.objects.create(
+        profile=profile, organisation="Société Générale", organisation_normalised="société générale"
+    )
+    old.get_model("lawyers", "SanctionedEntry").objects.create(
+        name="José Núñez", name_normalised="josé núñez", source="List"
+    )
+
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+
+    new = executor.loader.project_state(AFTER).apps
+    experiences = new.get_model("lawyers", "Experience").objects.order_by("pk")
+    assert [e.organisation_normalised for e in experiences] == ["muller & sohne gmbh", "initech pte ltd"]
+    conflicts = new.get_model("lawyers", "DeclaredConflict").objects.order_by("pk")
+    # "Müller AG" is now "Muller AG", already declared: one row left for the organisation
+    assert [(c.organisation, c.organisation_normalised) for c in conflicts] == [
+        ("Muller AG", "muller ag"),
+        ("Société Générale", "societe generale"),
+    ]
+    assert new.get_model("lawyers", "SanctionedEntry").objects.get().name_normalised == "jose nunez"
