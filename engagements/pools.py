@@ -112,7 +112,8 @@ def seat_pools(
         network.add_response_hours(jurisdiction_ids=jurisdiction_ids, today=today)
 
         # The funnel reads a lawyer's profile columns only in a seat whose practice area they have,
-        # and the three flags only where they also have the seniority and the free capacity.
+        # and the three flags only where they also have the seniority and the free capacity (its
+        # order: `Filter`; tests/test_match_runs_pools.py checks the order this relies on).
         experience = []
         in_an_area = np.zeros(len(network.lawyers), dtype=np.bool_)
         for seat in seats:

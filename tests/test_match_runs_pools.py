@@ -224,3 +224,19 @@ def test_conflicts_compare_stored_normalised_names(client_owner):
     )
     conflicted = dict(zip(pool.pool.lawyer_id.tolist(), pool.pool.conflicted.tolist(), strict=True))
     assert conflicted == {clear.pk: False, declared.pk: True, employed.pk: True, old_employer.pk: False}
+
+
+def test_the_lookups_follow_the_funnel_order():
+    # pools reads profile columns only for lawyers in the practice area, and the flags only for
+    # those who also pass seniority and capacity: right as long as the funnel keeps this order.
+    from engagements.matching import Filter
+
+    order = list(Filter)
+    assert order[:5] == [
+        Filter.ACTIVE,
+        Filter.ADMITTED,
+        Filter.PRACTICE_AREA,
+        Filter.SENIORITY,
+        Filter.CAPACITY,
+    ]
+    assert {Filter.AVAILABLE, Filter.LANGUAGES, Filter.NO_CONFLICT} <= set(order[5:])
