@@ -123,7 +123,7 @@ def seat_pools(
             )
             in_an_area[network.lawyer_index[rows][columns[2]]] = True
             experience.append(columns)
-        network.add_profiles(in_an_area, usd_per_unit=usd_per_unit)
+        network.add_profiles(in_an_area, currencies=currencies, usd_per_unit=usd_per_unit)
 
         drafts: list[tuple[Seat, SeatSpec, CandidatePool]] = []
         wanted = np.zeros(len(network.lawyers), dtype=np.bool_)
@@ -320,6 +320,10 @@ def _positions(
 # --- the pool ------------------------------------------------------------------------------------
 
 
+# Vetted (suspended ones are not), with a rate and capacity (and a currency we convert: its params).
+_ACTIVE_SQL = "p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
+
+
 class _Network:
     """The admitted active lawyers of the seats' jurisdictions: one row per (jurisdiction, lawyer),
     sorted by jurisdiction then lawyer. Per-lawyer figures are arrays over `lawyers` (the distinct
@@ -354,10 +358,7 @@ class _Network:
     def gather(cls, *, jurisdiction_ids: Sequence[int], currencies: Sequence[str]) -> "_Network":
         """One query over every profile: the verified admissions in the seats' jurisdictions of the
         active ones (a row each), and how many lawyers there are and are active."""
-        active = (
-            "p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
-            f" AND p.rate_currency IN ({_placeholders(currencies)})"
-        )
+        active = f"{_ACTIVE_SQL} AND p.rate_currency IN ({_placeholders(currencies)})"
         active_params = [LawyerProfile.Status.VETTED, *currencies]
         columns, (others, others_active) = _columns(
             [("a.jurisdiction_id", np.int64), ("a.profile_id", np.int64)],
@@ -373,9 +374,12 @@ class _Network:
         )
         return cls(columns, others=others, others_active=others_active)
 
-    def add_profiles(self, wanted: npt.NDArray[np.bool_], *, usd_per_unit: Mapping[str, Decimal]) -> None:
+    def add_profiles(
+        self, wanted: npt.NDArray[np.bool_], *, currencies: Sequence[str], usd_per_unit: Mapping[str, Decimal]
+    ) -> None:
         """One query: seniority, capacity and rate (in USD) of the `wanted` lawyers (a mask over
-        `lawyers`), by primary key."""
+        `lawyers`), by primary key. A lawyer who stopped being active since the pool was read is
+        left out (placeholders: no capacity, so the funnel drops them) rather than failing the run."""
         among, params = _id_list("p.id", self.lawyers[wanted])
         (profile, seniority, capacity, rate, currency), _ = _columns(
             [
@@ -385,8 +389,9 @@ class _Network:
                 ("p.hourly_rate", np.float64),
                 ("p.rate_currency", CODE),
             ],
-            f"FROM {_table(LawyerProfile)} p WHERE {among}",
-            params,
+            f"FROM {_table(LawyerProfile)} p WHERE {among} AND {_ACTIVE_SQL}"
+            f" AND p.rate_currency IN ({_placeholders(currencies)})",
+            [*params, LawyerProfile.Status.VETTED, *currencies],
         )
         positions, found = _positions(self.lawyers, profile)
         self.seniority_years[positions] = seniority[found]

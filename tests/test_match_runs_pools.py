@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from engagements.matching import match_seat, normalise_party_name
+from engagements.matching import Filter, match_seat, normalise_party_name
 from engagements.models import SeatFunnel
 from engagements.pools import seat_pools
 from jurisdictions.selectors import exchange_rates_current
@@ -229,7 +229,6 @@ def test_conflicts_compare_stored_normalised_names(client_owner):
 def test_the_lookups_follow_the_funnel_order():
     # pools reads profile columns only for lawyers in the practice area, and the flags only for
     # those who also pass seniority and capacity: right as long as the funnel keeps this order.
-    from engagements.matching import Filter
 
     order = list(Filter)
     assert order[:5] == [
@@ -240,3 +239,26 @@ def test_the_lookups_follow_the_funnel_order():
         Filter.CAPACITY,
     ]
     assert {Filter.AVAILABLE, Filter.LANGUAGES, Filter.NO_CONFLICT} <= set(order[5:])
+
+
+def test_a_seat_where_nobody_is_admitted_has_an_empty_pool(client_owner):
+    fe.network_lawyer("Singapore only", code="SG")
+    matter = fe.matter(
+        by=client_owner,
+        post=True,
+        counterparties=["Initech"],
+        seats=[fe.seat_input(code="DE", label="Germany"), fe.seat_input(code="SG", label="Singapore")],
+    )
+    germany, singapore = seat_pools(
+        matter=matter,
+        seats=fe.seats_of(matter),
+        usd_per_unit=exchange_rates_current(),
+        today=timezone.localdate(),
+    )
+    assert len(germany.pool) == 0 and germany.prefiltered[Filter.ADMITTED] == 0
+    assert len(singapore.pool) == 1 and germany.prefiltered[Filter.ACTIVE] == 1
+    run = fe.run_matching(matter)
+    assert (
+        SeatFunnel.objects.get(run=run, seat=germany.seat).explanation
+        == "1 vetted & active → 0 admitted in DE"
+    )
