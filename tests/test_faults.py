@@ -89,8 +89,16 @@ def private_broker(transactional_db):
 
 
 def _worker(redis: PrivateRedis, queue: str | None = None) -> WorkerProcess:
-    # A short visibility timeout: a job whose worker died is redelivered within seconds, not minutes.
-    return WorkerProcess(queue=queue, env={"CELERY_BROKER_URL": redis.url, "CELERY_VISIBILITY_TIMEOUT": "3"})
+    # A short visibility timeout and a look every second: a job whose worker died is redelivered within
+    # seconds, not minutes.
+    return WorkerProcess(
+        queue=queue,
+        env={
+            "CELERY_BROKER_URL": redis.url,
+            "CELERY_VISIBILITY_TIMEOUT": "5",
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        },
+    )
 
 
 def test_worker_killed_mid_match_run_job_is_redelivered_and_stored_once(private_broker, client_owner):

@@ -156,7 +156,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 # A job whose worker died unacknowledged is redelivered after this many seconds (longer than any job).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
+# Workers look for such jobs every CELERY_UNACKED_RESTORE_INTERVAL seconds (Kombu's own default scans
+# only every tenth look, 100 s apart; one scan per look keeps a redelivery within visibility + interval).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
 # Fail fast when the broker is down: jobs wait in the outbox (outbox.services) instead of the request.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
