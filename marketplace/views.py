@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
+from marketplace.errors import api_error_response, is_api_request
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,18 +68,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(request, 400, "Bad request.")
     return render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        message = str(exception) if exception is not None and str(exception) else ""
+        return api_error_response(
+            request, 403, message or "You do not have permission to perform this action."
+        )
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Under /api/ (a URL no route matches, e.g. a non-numeric id): JSON, as every other API answer.
+    if is_api_request(request):
+        return api_error_response(request, 404, "Not found.")
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(request, 500, "A server error occurred.")
     # No context processors that touch the database: the error may be the database itself.
     from django.template import loader
 
