@@ -10,6 +10,7 @@ a lawyer on the matters endpoints (or a client on `/offers/`) gets 403.
 import datetime as dt
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
@@ -27,6 +28,8 @@ from engagements.models import Engagement, MatchRun, Matter, Offer, Seat
 from jurisdictions.models import Jurisdiction, PracticeArea
 from lawyers.models import LawyerProfile
 from marketplace.errors import ConflictError, DomainError
+from marketplace.filters import IdFilter
+from marketplace.schema import errors
 
 
 class IsClientMemberOrStaff(BasePermission):
@@ -486,6 +489,7 @@ class OfferViewSet(viewsets.GenericViewSet):
         request=None,
         responses=LawyerOfferOutputSerializer,
     )
+    @errors(400, 409)  # no NDA on this offer; not pending any more
     @action(detail=True, methods=["post"], url_path="accept-nda", url_name="accept-nda")
     def accept_nda(self, request: Request, pk: str) -> Response:
         offers.offer_accept_nda(offer=self._own(pk), by=request.user)  # type: ignore[arg-type]
@@ -497,6 +501,7 @@ class OfferViewSet(viewsets.GenericViewSet):
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={201: EngagementOutputSerializer},
     )
+    @errors(400, 409)  # the NDA first; not pending any more, or the seat just filled
     @action(detail=True, methods=["post"])
     @idempotent
     def accept(self, request: Request, pk: str) -> Response:
@@ -509,6 +514,7 @@ class OfferViewSet(viewsets.GenericViewSet):
         request=ReasonInputSerializer,
         responses=LawyerOfferOutputSerializer,
     )
+    @errors(409)  # not pending any more
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         serializer = ReasonInputSerializer(data=request.data)
@@ -531,7 +537,14 @@ class MatterOffersMixin:
         request=OfferSendInputSerializer,
         responses={201: ClientOfferOutputSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="offers", url_name="offers")
+    @errors(409, methods=["POST"])  # the seat filled, a pending offer already, the lawyer engaged
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="offers",
+        url_name="offers",
+        filter_backends=[],  # the list is the matter's offers, unfiltered (paginated)
+    )
     def offers(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             matter = self._visible(pk)  # type: ignore[attr-defined]
@@ -569,7 +582,15 @@ class MatterOffersMixin:
         request=OfferTeamInputSerializer,
         responses={201: ClientOfferOutputSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], url_path="offers/team", url_name="offers-team")
+    @errors(409)  # no proposed team yet, or nothing left to offer
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="offers/team",
+        url_name="offers-team",
+        filter_backends=[],
+        pagination_class=None,  # the offers sent, as a plain list
+    )
     def offers_team(self, request: Request, pk: str) -> Response:
         matter = self._editable(pk)  # type: ignore[attr-defined]
         serializer = OfferTeamInputSerializer(data=request.data)
@@ -586,6 +607,7 @@ class MatterOffersMixin:
         return Response(ClientOfferOutputSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Withdraw a pending offer", request=None, responses=ClientOfferOutputSerializer)
+    @errors(409)  # not pending any more
     @action(
         detail=True,
         methods=["post"],
@@ -665,6 +687,7 @@ class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(MatterOutputSerializer(self._visible(pk)).data)
 
+    @errors(409)  # not editable in its state, or removing a filled seat
     def update(self, request: Request, pk: str) -> Response:
         matter = self._editable(pk)
         serializer = MatterInputSerializer(data=request.data)
@@ -676,6 +699,7 @@ class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Post a draft matter and start matching", request=None, responses=MatterOutputSerializer
     )
+    @errors(400, 409)  # its seats break a rule; not a draft any more
     @action(detail=True, methods=["post"], url_path="post", url_name="post")
     def post_matter(self, request: Request, pk: str) -> Response:
         matter = services.matter_post(matter=self._editable(pk), by=request.user)  # type: ignore[arg-type]
@@ -686,6 +710,7 @@ class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
         request=MatterCancelInputSerializer,
         responses=MatterOutputSerializer,
     )
+    @errors(409)  # cancelled or staffed already
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         matter = self._editable(pk)
@@ -699,6 +724,7 @@ class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
         request=None,
         responses={202: MatchRunOutputSerializer},
     )
+    @errors(409)  # only an open matter is matched
     @action(detail=True, methods=["post"])
     def rerun(self, request: Request, pk: str) -> Response:
         run = match_runs.match_run_request(matter=self._editable(pk), by=request.user)  # type: ignore[arg-type]
@@ -713,6 +739,15 @@ class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
         return Response(MatchingOutputSerializer(_matching_payload(self._visible(pk))).data)
 
 
+class EngagementFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Engagement.Status.choices)
+    matter = IdFilter(field_name="matter_id", help_text="A matter's id.")
+
+    class Meta:
+        model = Engagement
+        fields = ["status", "matter"]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Engagements: a lawyer's own, a client's organisation's",
@@ -723,7 +758,7 @@ class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
 class EngagementViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     queryset = Engagement.objects.none()
-    filterset_fields = ["status", "matter"]
+    filterset_class = EngagementFilter
     ordering_fields = ["created_at", "start_date"]
     lookup_value_regex = r"\d+"
 
@@ -751,6 +786,7 @@ class EngagementViewSet(viewsets.GenericViewSet):
         request=None,
         responses=EngagementOutputSerializer,
     )
+    @errors(409)  # not active any more
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         offers.engagement_complete(engagement=self._visible(pk), by=request.user)  # type: ignore[arg-type]
@@ -761,6 +797,7 @@ class EngagementViewSet(viewsets.GenericViewSet):
         request=ReasonInputSerializer,
         responses=EngagementOutputSerializer,
     )
+    @errors(409)  # not active any more
     @action(detail=True, methods=["post"])
     def terminate(self, request: Request, pk: str) -> Response:
         engagement = self._visible(pk)

@@ -12,8 +12,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -25,6 +24,8 @@ from accounts.models import Membership
 from engagements import delivery, sla
 from engagements.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from engagements.models import Engagement, Rating, SlaBreach, TimeEntry
+from marketplace.filters import IdFilter
+from marketplace.schema import errors
 
 BREACHES_LISTED = 20
 
@@ -56,36 +57,6 @@ class IsClientMemberToCreate(BasePermission):
 
 def _visible_engagement(request: Request, pk: int) -> Engagement:
     return delivery.engagement_get_for_delivery(request.user, pk)  # type: ignore[arg-type]
-
-
-# --- documented refusals -------------------------------------------------------------------------
-
-
-class ErrorOutputSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-    field = serializers.CharField(required=False, help_text="The input field the refusal is about.")
-
-
-REFUSALS = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description="Bad input: errors per field, or {detail, code, field} from the service.",
-    ),
-    403: OpenApiResponse(ErrorOutputSerializer, description="Not logged in, or not for your role."),
-    404: OpenApiResponse(ErrorOutputSerializer, description="No such object among those you may see."),
-    409: OpenApiResponse(
-        ErrorOutputSerializer, description="Its state does not allow this (e.g. already reviewed)."
-    ),
-    422: OpenApiResponse(
-        ErrorOutputSerializer, description="This Idempotency-Key was used for another request."
-    ),
-}
-
-
-def responses(ok: dict[int, Any], *refusals: int) -> dict[int, Any]:
-    """The success response and the refusals an operation can answer with."""
-    return {**ok, **{code: REFUSALS[code] for code in refusals}}
 
 
 # --- serializers ---------------------------------------------------------------------------------
@@ -181,8 +152,8 @@ class RejectInputSerializer(serializers.Serializer):
 
 
 class TimeEntryFilter(django_filters.FilterSet):
-    engagement = django_filters.NumberFilter(field_name="engagement_id")
-    matter = django_filters.NumberFilter(field_name="engagement__matter_id")
+    engagement = IdFilter(field_name="engagement_id")
+    matter = IdFilter(field_name="engagement__matter_id")
     status = django_filters.ChoiceFilter(choices=TimeEntry.Status.choices)
     work_date_from = django_filters.DateFilter(field_name="work_date", lookup_expr="gte")
     work_date_to = django_filters.DateFilter(field_name="work_date", lookup_expr="lte")
@@ -198,11 +169,9 @@ class TimeEntryFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Time entries: on your engagements (lawyers), on your organisation's matters (clients)",
-        responses=responses({200: TimeEntryOutputSerializer(many=True)}, 400, 403, 404),
+        responses=TimeEntryOutputSerializer(many=True),
     ),
-    retrieve=extend_schema(
-        summary="One time entry", responses=responses({200: TimeEntryOutputSerializer}, 403, 404)
-    ),
+    retrieve=extend_schema(summary="One time entry", responses=TimeEntryOutputSerializer),
     create=extend_schema(
         summary="Log time on one of your active engagements (lawyers)",
         description=(
@@ -213,7 +182,7 @@ class TimeEntryFilter(django_filters.FilterSet):
         ),
         request=TimeEntryInputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses=responses({201: TimeEntryOutputSerializer}, 400, 403, 404, 409, 422),
+        responses={201: TimeEntryOutputSerializer},
     ),
 )
 class TimeEntryViewSet(viewsets.GenericViewSet):
@@ -239,6 +208,7 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(TimeEntryOutputSerializer(self._visible(pk)).data)
 
+    @errors(404, 409)  # an engagement that is not yours; over budget without confirming
     @idempotent
     def create(self, request: Request) -> Response:
         serializer = TimeEntryInputSerializer(data=request.data)
@@ -265,8 +235,9 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="What logging these hours would do to the budget and the week, without logging them",
         request=TimeEntryCheckInputSerializer,
-        responses=responses({200: OutlookOutputSerializer}, 400, 403, 404),
+        responses=OutlookOutputSerializer,
     )
+    @errors(404)  # an engagement that is not yours
     @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated])
     def check(self, request: Request) -> Response:
         serializer = TimeEntryCheckInputSerializer(data=request.data)
@@ -283,8 +254,9 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Approve a submitted entry (members of the matter's organisation)",
         request=None,
-        responses=responses({200: TimeEntryOutputSerializer}, 403, 404, 409),
+        responses=TimeEntryOutputSerializer,
     )
+    @errors(409)  # already reviewed
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         delivery.time_entry_approve(entry=self._visible(pk), by=request.user)  # type: ignore[arg-type]
@@ -293,8 +265,9 @@ class TimeEntryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Reject a submitted entry, with the reason (members of the matter's organisation)",
         request=RejectInputSerializer,
-        responses=responses({200: TimeEntryOutputSerializer}, 400, 403, 404, 409),
+        responses=TimeEntryOutputSerializer,
     )
+    @errors(409)  # already reviewed
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         entry = self._visible(pk)
@@ -319,6 +292,14 @@ class RatingOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class RatingFilter(django_filters.FilterSet):
+    engagement = IdFilter(field_name="engagement_id")
+
+    class Meta:
+        model = Rating
+        fields = ["engagement"]
+
+
 class RatingInputSerializer(serializers.Serializer):
     engagement = serializers.IntegerField(help_text="A completed engagement on your organisation's matter.")
     score = serializers.IntegerField(min_value=1, max_value=5)
@@ -328,21 +309,19 @@ class RatingInputSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Ratings your organisation gave (clients), or received (lawyers)",
-        responses=responses({200: RatingOutputSerializer(many=True)}, 400, 403, 404),
+        responses=RatingOutputSerializer(many=True),
     ),
-    retrieve=extend_schema(
-        summary="One rating", responses=responses({200: RatingOutputSerializer}, 403, 404)
-    ),
+    retrieve=extend_schema(summary="One rating", responses=RatingOutputSerializer),
     create=extend_schema(
         summary="Rate the lawyer on a completed engagement, once (clients)",
         request=RatingInputSerializer,
-        responses=responses({201: RatingOutputSerializer}, 400, 403, 404, 409),
+        responses={201: RatingOutputSerializer},
     ),
 )
 class RatingViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsClientMemberToCreate]
     queryset = Rating.objects.none()
-    filterset_fields = ["engagement"]
+    filterset_class = RatingFilter
     ordering_fields = ["created_at", "score"]
     lookup_value_regex = r"\d+"
 
@@ -362,6 +341,7 @@ class RatingViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(RatingOutputSerializer(self._visible(pk)).data)
 
+    @errors(404, 409)  # an engagement that is not yours; rated already, or not completed
     def create(self, request: Request) -> Response:
         serializer = RatingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -441,7 +421,7 @@ class SlaView(APIView):
 
     @extend_schema(
         summary="SLA targets, attainment and recent breaches (your organisation's; the network's for staff)",
-        responses=responses({200: SlaOutputSerializer}, 403),
+        responses=SlaOutputSerializer,
     )
     def get(self, request: Request) -> Response:
         breaches = SlaBreach.objects.select_related("organisation", "matter").order_by("-detected_at", "-pk")

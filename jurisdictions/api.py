@@ -14,13 +14,14 @@ from jurisdictions.selectors import (
     jurisdictions_search,
     practice_areas_with_parent,
 )
+from marketplace import filters as strict
 
 
-class JurisdictionFilter(filters.FilterSet):
-    active = filters.BooleanFilter(
+class JurisdictionFilter(strict.FilterSet):
+    active = strict.BooleanFilter(
         field_name="is_active", help_text="Only jurisdictions active in the network (or only inactive)."
     )
-    is_active = filters.BooleanFilter(field_name="is_active", help_text="The same as `active`.")
+    is_active = strict.BooleanFilter(field_name="is_active", help_text="The same as `active`.")
     kind = filters.ChoiceFilter(choices=Jurisdiction.Kind.choices)
     legal_system = filters.ChoiceFilter(choices=Jurisdiction.LegalSystem.choices)
     parent = filters.CharFilter(method="filter_parent", help_text="The parent's code, e.g. `US`.")
@@ -43,11 +44,11 @@ class JurisdictionFilter(filters.FilterSet):
         return jurisdictions_in_country(queryset, country=value)
 
 
-class PracticeAreaFilter(filters.FilterSet):
+class PracticeAreaFilter(strict.FilterSet):
     parent = filters.CharFilter(
         field_name="parent__slug", help_text="The parent area's slug, e.g. `corporate`."
     )
-    top_level = filters.BooleanFilter(
+    top_level = strict.BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="Only top-level areas (or only sub-areas)."
     )
 

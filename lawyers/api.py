@@ -34,6 +34,7 @@ from lawyers.serializers import (
     LawyerProfileOutputSerializer,
     UnavailabilityOutputSerializer,
 )
+from marketplace.schema import errors
 
 NO_PROFILE = "You do not have a lawyer profile."
 
@@ -85,6 +86,7 @@ def _my_whole_profile(request: Request) -> LawyerProfile:
 # --- the lawyer's own profile --------------------------------------------------------------------------
 
 
+@errors(404)  # not a lawyer: no profile
 class MyLawyerProfileApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -118,7 +120,7 @@ class MyLawyerProfileApi(APIView):
         description="Fields left out keep their value. A changed rate or currency on a submitted profile "
         "re-runs the affected vetting checks, as in the portal.",
         request=InputSerializer,
-        responses={200: LawyerProfileOutputSerializer, 400: OpenApiResponse(description="Invalid input.")},
+        responses=LawyerProfileOutputSerializer,
     )
     def patch(self, request: Request) -> Response:
         profile = _my_profile(request)
@@ -140,6 +142,7 @@ class MyLawyerProfileApi(APIView):
         return Response(LawyerProfileOutputSerializer(_my_whole_profile(request)).data)
 
 
+@errors(404)  # not a lawyer: no profile
 class MyAvailabilityApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -156,7 +159,7 @@ class MyAvailabilityApi(APIView):
     @extend_schema(
         summary="Change my weekly capacity",
         request=InputSerializer,
-        responses={200: AvailabilityOutputSerializer, 400: OpenApiResponse(description="Invalid input.")},
+        responses=AvailabilityOutputSerializer,
     )
     def patch(self, request: Request) -> Response:
         profile = _my_profile(request)
@@ -181,6 +184,7 @@ class MyAvailabilityApi(APIView):
         return profile
 
 
+@errors(404)  # not a lawyer: no profile
 class _MyProfileItemViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -277,7 +281,7 @@ class MyBarAdmissionViewSet(_MyProfileItemViewSet):
         description="Unverified until the talent team verifies it. On a submitted profile this re-runs the "
         "admission checks (format, duplicates, years, sanctions), as in the portal.",
         request=InputSerializer,
-        responses={201: BarAdmissionOutputSerializer, 400: OpenApiResponse(description="Invalid input.")},
+        responses={201: BarAdmissionOutputSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().create(request, *args, **kwargs)
@@ -313,7 +317,7 @@ class MyUnavailabilityViewSet(_MyProfileItemViewSet):
     @extend_schema(
         summary="Add an unavailable period",
         request=InputSerializer,
-        responses={201: UnavailabilityOutputSerializer, 400: OpenApiResponse(description="Invalid input.")},
+        responses={201: UnavailabilityOutputSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().create(request, *args, **kwargs)

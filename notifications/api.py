@@ -16,13 +16,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from marketplace import filters as strict
 from notifications import services
 from notifications.models import Notification
 from notifications.selectors import notifications_for, unread_count
 
 
-class NotificationFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(
+class NotificationFilter(strict.FilterSet):
+    unread = strict.BooleanFilter(
         field_name="read_at", lookup_expr="isnull", help_text="Only unread notifications (or only read ones)."
     )
     kind = filters.CharFilter(help_text='e.g. "offer.received".')
