@@ -1,11 +1,11 @@
 """The database side of matching: gather each seat's candidates into the matching core's plain data.
 
-Seven queries per matter, whatever the number of seats or lawyers, in one transaction (with
+Eight queries per matter, whatever the number of seats or lawyers, in one transaction (with
 `SET LOCAL jit = off` on PostgreSQL):
 
-1. the pool, in one pass over the profiles: the verified admissions in the seats' jurisdictions of
-   the vetted and active lawyers, one row per (jurisdiction, lawyer), and how many lawyers there
-   are and are active;
+1. the pool, in two: one pass over the profiles (how many lawyers there are and are active, and
+   which are not), then the verified admissions in the seats' jurisdictions from their partial
+   index, one row per (jurisdiction, lawyer), of which the active lawyers' are kept;
 2. everyone's experience in the seats' practice areas and their parents;
 3. the pool's active engagements (hours booked over the matter's dates; live work on another
    matter for or against a counterparty); 4. their ratings; 5. how fast they answered offers;
@@ -51,6 +51,7 @@ from engagements.matching import (
 )
 from engagements.models import Engagement, Matter, Offer, Rating, Seat
 from lawyers.models import (
+    MATCHABLE,
     BarAdmission,
     DeclaredConflict,
     Experience,
@@ -320,7 +321,8 @@ def _positions(
 # --- the pool ------------------------------------------------------------------------------------
 
 
-# Vetted (suspended ones are not), with a rate and capacity (and a currency we convert: its params).
+# `lawyers.models.MATCHABLE` in SQL: vetted (not suspended), with a rate and capacity (and, its params,
+# a currency we convert).
 _ACTIVE_SQL = "p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
 
 
@@ -333,7 +335,7 @@ class _Network:
     The profile columns (seniority, capacity, rate in USD) are read by `add_profiles` for the
     lawyers given; the others keep 0, a placeholder (see `SeatPool`)."""
 
-    def __init__(self, columns: Sequence[npt.NDArray[Any]], *, others: int, others_active: int):
+    def __init__(self, columns: Sequence[npt.NDArray[Any]], *, considered: int, active: int):
         jurisdiction, profile = columns
         order = np.lexsort((profile, jurisdiction))
         self.jurisdiction_id = jurisdiction[order]
@@ -342,9 +344,8 @@ class _Network:
         self.lawyers = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
         self.lawyer_index = np.searchsorted(self.lawyers, self.profile_id)
         m = len(self.lawyers)
-        # The admitted ones are active (the join asks it); the others were counted in SQL.
-        self.considered = others + m
-        self.active = others_active + m
+        self.considered = considered
+        self.active = active
         self.seniority_years = np.zeros(m, dtype=np.float64)
         self.weekly_capacity_hours = np.zeros(m, dtype=np.float64)
         self.rate_usd = np.zeros(m, dtype=np.float64)
@@ -356,23 +357,46 @@ class _Network:
 
     @classmethod
     def gather(cls, *, jurisdiction_ids: Sequence[int], currencies: Sequence[str]) -> "_Network":
-        """One query over every profile: the verified admissions in the seats' jurisdictions of the
-        active ones (a row each), and how many lawyers there are and are active."""
-        active = f"{_ACTIVE_SQL} AND p.rate_currency IN ({_placeholders(currencies)})"
-        active_params = [LawyerProfile.Status.VETTED, *currencies]
-        columns, (others, others_active) = _columns(
-            [("a.jurisdiction_id", np.int64), ("a.profile_id", np.int64)],
-            f"FROM {_table(LawyerProfile)} p LEFT JOIN {_table(BarAdmission)} a ON a.profile_id = p.id"
-            f" AND a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)}) AND a.verified_at IS NOT NULL"
-            f" AND {active}",
-            [*active_params, *jurisdiction_ids, *active_params],  # in the order of the SQL text
-            where="a.profile_id IS NOT NULL",
-            counts=[
-                "COUNT(*) FILTER (WHERE a.profile_id IS NULL)",
-                f"COUNT(*) FILTER (WHERE a.profile_id IS NULL AND {active})",
-            ],
+        """Three queries, each answered from an index alone: the matchable lawyers (`MATCHABLE`)
+        counted per currency, the ids of the others (about one in six), and the verified admissions
+        in the seats' jurisdictions (a row each). Active means matchable in a currency we convert;
+        the other lawyers' admissions are dropped here. (One pass over the profiles joined to the
+        admissions, measured at 100k lawyers: 3x the time of these three.)"""
+        convertible = set(currencies)
+        per_currency = dict(
+            LawyerProfile.objects.filter(MATCHABLE)
+            .order_by()
+            .values_list("rate_currency")
+            .annotate(lawyers=Count("*"))
+            .values_list("rate_currency", "lawyers")
         )
-        return cls(columns, others=others, others_active=others_active)
+        unmatchable, unmatchable_params = (
+            LawyerProfile.objects.exclude(MATCHABLE).order_by().values("id").query.sql_with_params()
+        )
+        (inactive,), _ = _columns([("p.id", np.int64)], f"FROM ({unmatchable}) p", unmatchable_params)
+        considered = sum(per_currency.values()) + len(inactive)
+        unconvertible = [code for code in per_currency if code not in convertible]
+        if unconvertible:  # matchable, but in a currency without an exchange rate: not active either
+            stranded, stranded_params = (
+                LawyerProfile.objects.filter(MATCHABLE, rate_currency__in=unconvertible)
+                .order_by()
+                .values("id")
+                .query.sql_with_params()
+            )
+            (stranded_ids,), _ = _columns([("p.id", np.int64)], f"FROM ({stranded}) p", stranded_params)
+            inactive = np.concatenate([inactive, stranded_ids])
+        jurisdiction, profile = _columns(
+            [("a.jurisdiction_id", np.int64), ("a.profile_id", np.int64)],
+            f"FROM {_table(BarAdmission)} a WHERE a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)})"
+            " AND a.verified_at IS NOT NULL",
+            jurisdiction_ids,
+        )[0]
+        keep = ~np.isin(profile, inactive)
+        return cls(
+            (jurisdiction[keep], profile[keep]),
+            considered=considered,
+            active=sum(n for code, n in per_currency.items() if code in convertible),
+        )
 
     def add_profiles(
         self, wanted: npt.NDArray[np.bool_], *, currencies: Sequence[str], usd_per_unit: Mapping[str, Decimal]

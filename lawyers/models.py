@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from lawyers.rules import document_upload_to, validate_currency_code, validate_language_code
 
+# Vetted, with a rate and a weekly capacity: who matching may consider (if their currency converts).
+MATCHABLE = Q(status="vetted", hourly_rate__isnull=False, weekly_capacity_hours__isnull=False)
+
 
 class LawyerProfile(models.Model):
     class Status(models.TextChoices):
@@ -64,7 +67,13 @@ class LawyerProfile(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["status"], name="lawyer_profile_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="lawyer_profile_status_idx"),
+            # A match run counts the matchable lawyers per currency, and lists the others, from
+            # these two alone (engagements.pools): no pass over the profiles themselves.
+            models.Index(fields=["rate_currency"], condition=MATCHABLE, name="lawyer_profile_matchable_idx"),
+            models.Index(fields=["id"], condition=~MATCHABLE, name="lawyer_profile_unmatchable_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.user.get_full_name() if self.user_id else f"Lawyer profile {self.pk}"
@@ -104,6 +113,12 @@ class BarAdmission(models.Model):
         ]
         indexes = [
             models.Index(fields=["jurisdiction", "verified_at"], name="bar_admission_verified_idx"),
+            # A match run's pool: the verified admissions in a jurisdiction, read from the index alone.
+            models.Index(
+                fields=["jurisdiction", "profile"],
+                condition=Q(verified_at__isnull=False),
+                name="bar_admission_pool_idx",
+            ),
             models.Index(fields=["jurisdiction", "registration_number"], name="bar_admission_number_idx"),
         ]
 
@@ -141,7 +156,14 @@ class PracticeAreaExperience(models.Model):
                 condition=Q(proficiency__gte=1, proficiency__lte=4), name="practice_area_proficiency_1_to_4"
             ),
         ]
-        indexes = [models.Index(fields=["practice_area"], name="practice_area_experience_idx")]
+        # Covering: a match run reads everyone's experience in an area from the index alone.
+        indexes = [
+            models.Index(
+                fields=["practice_area"],
+                include=["profile", "years", "proficiency"],
+                name="practice_area_experience_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.practice_area}: {self.get_proficiency_display()}, {self.years} years"

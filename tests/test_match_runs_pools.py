@@ -43,7 +43,7 @@ def _random_network(rng: random.Random, size: int) -> None:
             code=code,
             area=rng.choice(areas),
             rate=str(rng.randint(150, 500)),
-            currency=rng.choice(["USD", "USD", "EUR", "GBP", "SGD"]),
+            currency=rng.choice(["USD", "USD", "EUR", "GBP", "SGD", "MNT"]),  # MNT: no exchange rate
             capacity=rng.choice([10, 20, 40]),
             seniority=rng.randint(0, 12),
             status=rng.choice(["vetted"] * 6 + ["suspended", "applied"]),
