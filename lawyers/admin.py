@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -181,6 +182,7 @@ class LawyerProfileAdmin(SimpleHistoryAdmin):
     search_fields = ["user__email", "user__full_name", "admissions__registration_number"]
     ordering = ["submitted_at", "pk"]
     list_per_page = 50
+    show_full_result_count = False  # one count of the filtered list, not a second of the whole network
     fields = [
         "user",
         "status",
@@ -214,9 +216,18 @@ class LawyerProfileAdmin(SimpleHistoryAdmin):
             .get_queryset(request)
             .select_related("user")
             .prefetch_related("admissions__jurisdiction")
+            # A correlated count, worked out for the page's rows only (a join grouped over every
+            # profile took 0.6-1.1 s at 100k lawyers).
             .annotate(
-                failing_count=Count(
-                    "checks", filter=Q(checks__result=VettingCheck.Result.FAIL), distinct=True
+                failing_count=Coalesce(
+                    Subquery(
+                        VettingCheck.objects.filter(profile=OuterRef("pk"), result=VettingCheck.Result.FAIL)
+                        .order_by()
+                        .values("profile")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
                 )
             )
         )

@@ -54,6 +54,20 @@ def test_the_queue_filters_by_status_jurisdiction_practice_area_and_failing_chec
     assert _listed(staff_client.get(CHANGELIST, {"q": "123456"})) == {english.pk}
 
 
+def test_the_queue_shows_how_many_checks_fail_and_sorts_by_it(staff_client):
+    clean, failing = _in_review(), _in_review()
+    VettingCheck.objects.create(profile=clean, name="sanctions", result="pass", detail="")
+    VettingCheck.objects.create(profile=failing, name="sanctions", result="fail", detail="hit")
+    VettingCheck.objects.create(profile=failing, name="registration_format", result="fail", detail="format")
+    VettingCheck.objects.create(profile=failing, name="documents", result="pass", detail="")
+
+    response = staff_client.get(CHANGELIST, {"o": "-7"})  # failing checks, most first
+
+    rows = response.context["cl"].result_list
+    assert [(p.pk, p.failing_count) for p in rows] == [(failing.pk, 2), (clean.pk, 0)]
+    assert '<td class="field-failing_checks">2</td>' in response.content.decode()
+
+
 def test_the_queue_query_count_does_not_grow_with_profiles(staff_client, django_assert_max_num_queries):
     _in_review()
     with django_assert_max_num_queries(40) as captured:
