@@ -32,6 +32,7 @@ from lawyers.serializers import (
     AvailabilityOutputSerializer,
     BarAdmissionOutputSerializer,
     LawyerProfileOutputSerializer,
+    LawyerSummaryOutputSerializer,
     UnavailabilityOutputSerializer,
 )
 from marketplace.schema import errors
@@ -329,8 +330,10 @@ class MyUnavailabilityViewSet(_MyProfileItemViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List lawyers (talent team)",
-        description="Every lawyer in the network, filtered and paginated. Rates are filtered in `currency` "
-        "(default USD) against each lawyer's own rate converted with the stored exchange rates.",
+        description="Every lawyer in the network, filtered and paginated, each as a summary (the whole "
+        "profile is the detail's). Rates are filtered in `currency` (default USD) against each lawyer's "
+        "own rate converted with the stored exchange rates.",
+        responses=LawyerSummaryOutputSerializer(many=True),
     ),
     retrieve=extend_schema(
         summary="One lawyer's whole profile (talent team)", responses=LawyerProfileOutputSerializer
@@ -346,7 +349,11 @@ class LawyerViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["id"]
     lookup_value_regex = r"[0-9]+"
 
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return LawyerSummaryOutputSerializer if self.action == "list" else LawyerProfileOutputSerializer
+
     def get_queryset(self) -> QuerySet[LawyerProfile]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no requester
             return self.queryset
-        return _whole_profiles(selectors.lawyer_profiles_visible_to(self.request.user))
+        profiles = selectors.lawyer_profiles_visible_to(self.request.user)
+        return _listed_profiles(profiles) if self.action == "list" else _whole_profiles(profiles)

@@ -18,7 +18,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -26,7 +25,7 @@ from django.db.models import (
 )
 from django_filters import rest_framework as filters
 
-from jurisdictions.models import ExchangeRate, PracticeArea
+from jurisdictions.models import ExchangeRate, Jurisdiction, PracticeArea
 from jurisdictions.money import convert
 from jurisdictions.selectors import exchange_rates_current
 from lawyers.models import BarAdmission, LanguageSkill, LawyerProfile, PracticeAreaExperience, Unavailability
@@ -61,8 +60,15 @@ class LawyerFilterForm(forms.Form):
         return data
 
 
-def _codes(value: str) -> list[str]:
-    return [code.strip().upper() for code in value.split(",") if code.strip()]
+def _jurisdiction_ids(value: str) -> list[int]:
+    """The ids of the jurisdictions named by comma-separated codes (unknown codes name none).
+
+    Looked up first so the lawyer query filters on ids the planner has statistics for; a join on
+    the code left it guessing (a hundredfold too few admissions in New York), and at 100k lawyers a
+    filtered page took 0.6 s instead of 20 ms.
+    """
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    return list(Jurisdiction.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 class LawyerFilter(filters.FilterSet):
@@ -148,14 +154,16 @@ class LawyerFilter(filters.FilterSet):
     def filter_jurisdiction(
         self, queryset: QuerySet[LawyerProfile], name: str, value: str
     ) -> QuerySet[LawyerProfile]:
-        admitted = BarAdmission.objects.filter(profile=OuterRef("pk"), jurisdiction__code__in=_codes(value))
+        admitted = BarAdmission.objects.filter(
+            profile=OuterRef("pk"), jurisdiction_id__in=_jurisdiction_ids(value)
+        )
         return queryset.filter(Exists(admitted))
 
     def filter_verified_jurisdiction(
         self, queryset: QuerySet[LawyerProfile], name: str, value: str
     ) -> QuerySet[LawyerProfile]:
         admitted = BarAdmission.objects.filter(
-            profile=OuterRef("pk"), jurisdiction__code__in=_codes(value), verified_at__isnull=False
+            profile=OuterRef("pk"), jurisdiction_id__in=_jurisdiction_ids(value), verified_at__isnull=False
         )
         return queryset.filter(Exists(admitted))
 
@@ -164,9 +172,9 @@ class LawyerFilter(filters.FilterSet):
     ) -> QuerySet[LawyerProfile]:
         if value is None:
             return queryset
-        practises = PracticeAreaExperience.objects.filter(
-            Q(practice_area=value) | Q(practice_area__parent=value), profile=OuterRef("pk")
-        )
+        # The area and its sub-areas as ids (not a join on the parent: see `_jurisdiction_ids`).
+        areas = [value.pk, *PracticeArea.objects.filter(parent=value).values_list("pk", flat=True)]
+        practises = PracticeAreaExperience.objects.filter(practice_area_id__in=areas, profile=OuterRef("pk"))
         return queryset.filter(Exists(practises))
 
     def filter_language(

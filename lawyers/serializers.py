@@ -81,7 +81,7 @@ class DeclaredConflictOutputSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="LawyerProfile")
 class LawyerProfileOutputSerializer(serializers.ModelSerializer):
-    """A whole profile: what a lawyer sees of their own, and the talent team of anyone's (list and detail)."""
+    """A whole profile: what a lawyer sees of their own, and the talent team of anyone's (detail)."""
 
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
@@ -114,6 +114,38 @@ class LawyerProfileOutputSerializer(serializers.ModelSerializer):
             "experiences",
             "unavailabilities",
             "declared_conflicts",
+            "updated_at",
+        ]
+
+
+@extend_schema_serializer(component_name="LawyerSummary")
+class LawyerSummaryOutputSerializer(serializers.ModelSerializer):
+    """A lawyer in the talent team's list: who, where admitted, in what, at what rate. The whole
+    profile (bio, experience, unavailability, declared conflicts) is the detail's."""
+
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    admissions = BarAdmissionOutputSerializer(many=True, read_only=True)
+    practice_areas = PracticeAreaExperienceOutputSerializer(many=True, read_only=True)
+    languages = LanguageSkillOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LawyerProfile
+        fields = [
+            "id",
+            "full_name",
+            "email",
+            "status",
+            "headline",
+            "hourly_rate",
+            "rate_currency",
+            "weekly_capacity_hours",
+            "seniority_years",
+            "submitted_at",
+            "decided_at",
+            "admissions",
+            "practice_areas",
+            "languages",
             "updated_at",
         ]
 

@@ -348,6 +348,11 @@ def test_staff_list_and_read_lawyers(staff_user, lawyer, other_lawyer):
     assert listed["count"] == 2
     assert [row["id"] for row in listed["results"]] == [lawyer.pk, other_lawyer.pk]
     assert detail.status_code == 200 and detail.json()["email"] == "lawyer-a@counsel.test"
+    # the list gives each lawyer's summary; the whole profile (experience, conflicts…) is the detail's
+    row = listed["results"][0]
+    assert row["email"] == "lawyer-a@counsel.test" and row["admissions"] and row["practice_areas"]
+    assert "experiences" not in row and "declared_conflicts" not in row
+    assert {"experiences", "unavailabilities", "declared_conflicts", "bio"} <= set(detail.json())
 
 
 def _lawyer(email, *, code, verified, area, parent, language, rate, currency, status=Status.VETTED):  # type: ignore[no-untyped-def]

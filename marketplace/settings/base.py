@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A choice set several components share gets one name of its own.
+    "ENUM_NAME_OVERRIDES": {"LawyerStatusEnum": "lawyers.models.LawyerProfile.Status"},
 }
 
 LOGGING = {
