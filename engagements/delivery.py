@@ -26,7 +26,7 @@ from engagements.models import Engagement, Matter, Rating, TimeEntry
 from jurisdictions.money import convert
 from jurisdictions.selectors import exchange_rates_current
 from lawyers.models import LawyerProfile
-from marketplace.errors import ConflictError, DomainError
+from marketplace.errors import ConflictError, DomainError, NotAllowedError
 from notifications.services import notify
 
 CENT = Decimal("0.01")
@@ -35,12 +35,6 @@ HOURS_PER_DAY_MAX = Decimal(24)
 BUDGET_ALERT_PERCENTS = (80, 100)
 # Submitted and approved hours count against budgets and daily limits; rejected ones do not.
 COUNTED = (TimeEntry.Status.SUBMITTED, TimeEntry.Status.APPROVED)
-
-
-class NotAllowedError(DomainError):
-    """The person acting may not do this (a client logging time, a lawyer approving it): 403."""
-
-    status_code = 403
 
 
 # --- money and hours -----------------------------------------------------------------------------

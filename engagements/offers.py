@@ -39,19 +39,13 @@ from jurisdictions.money import convert
 from jurisdictions.selectors import exchange_rates_current
 from lawyers.models import LawyerProfile
 from lawyers.selectors import lawyers_matchable
-from marketplace.errors import ConflictError, DomainError
+from marketplace.errors import ConflictError, DomainError, NotAllowedError
 
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 DEFAULT_EXPIRY = dt.timedelta(hours=72)
 SEAT_FILLED = "This seat has just been filled by another lawyer."
-
-
-class NotAllowedError(DomainError):
-    """The person acting may not do this (a lawyer sending offers, a client accepting one): 403."""
-
-    status_code = 403
 
 
 # --- helpers -------------------------------------------------------------------------------------

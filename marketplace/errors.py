@@ -40,6 +40,12 @@ class ConflictError(DomainError):
     status_code = status.HTTP_409_CONFLICT
 
 
+class NotAllowedError(DomainError):
+    """The person acting may not do this (a lawyer sending offers, a client logging time): 403."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+
+
 def error_body(detail: str, code: str, field: str | None = None) -> dict[str, str]:
     """The body of a refusal: `{"detail", "code"[, "field"]}`."""
     body = {"detail": str(detail), "code": str(code)}
