@@ -18,6 +18,7 @@ from lawyers.models import (
     PracticeAreaExperience,
     SanctionedEntry,
 )
+from lawyers.rules import normalise_organisation_name
 from tests.factories import LawyerUserFactory
 
 # The smallest PDF readers accept, and a DOCX with the parts Word needs.
@@ -133,6 +134,8 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
 
     profile = factory.SubFactory(LawyerProfileFactory)
     organisation = "Sullivan & Partners LLP"
+    # As the profile service stores it: matching compares the normalised name.
+    organisation_normalised = factory.LazyAttribute(lambda o: normalise_organisation_name(o.organisation))
     role = "Associate"
     kind = Experience.Kind.LAW_FIRM
     start_date = dt.date(2012, 9, 1)
