@@ -103,6 +103,24 @@ def test_upload_page_shows_the_error_next_to_the_file_field(client, lawyer_user)
     assert not Document.objects.exists()
 
 
+def test_a_50_mb_upload_on_the_page_is_refused_with_the_limit_and_nothing_is_stored(
+    client, lawyer_user, settings
+):
+    client.force_login(lawyer_user)
+    profile = lawyer_user.lawyer_profile
+    big = SimpleUploadedFile(
+        "cv.pdf", MINIMAL_PDF + b"0" * (50 * 1024 * 1024), content_type="application/pdf"
+    )
+
+    response = client.post(f"/lawyers/{profile.pk}/documents/", {"kind": "cv", "file": big})
+
+    assert response.status_code == 400
+    assert "limit is 10 MB" in response.content.decode()
+    assert not Document.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
 def test_upload_page_accepts_a_pdf(client, lawyer_user):
     client.force_login(lawyer_user)
     profile = lawyer_user.lawyer_profile
