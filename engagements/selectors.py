@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import Membership, User
@@ -68,14 +69,46 @@ def seats_prefetch() -> Prefetch:
     )
 
 
-def matter_list_for_user(user: User) -> QuerySet[Matter]:
-    """The viewer's matters, newest first, with what the list shows (no query per row)."""
-    return (
+def matter_list_for_user(user: User, *, seat_count: bool = True) -> QuerySet[Matter]:
+    """The viewer's matters, newest first, with what the list shows (no query per row).
+
+    `seat_count` is a correlated count per row (not a join grouped over every matter), so the
+    paginator's `count()` leaves it out and counts the matters alone.
+    """
+    matters = (
         matters_visible_to(user)
         .select_related("organisation", "practice_area__parent")
-        .annotate(seat_count=Count("seats"))
         .order_by("-created_at", "-id")
     )
+    if seat_count:
+        seats = (
+            Seat.objects.filter(matter_id=OuterRef("pk"))
+            .order_by()
+            .values("matter_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        matters = matters.annotate(seat_count=Coalesce(Subquery(seats), 0))
+    return matters
+
+
+MATTER_LIST_COLUMNS = (
+    "id",
+    "title",
+    "start_date",
+    "end_date",
+    "status",
+    "created_at",
+    "organisation__name",
+    "practice_area__name",
+    "practice_area__parent_id",
+    "practice_area__parent__name",
+)
+
+
+def matter_list_page_for_user(user: User) -> QuerySet[Matter]:
+    """The matter list page's rows: only the columns it shows."""
+    return matter_list_for_user(user).only(*MATTER_LIST_COLUMNS)
 
 
 def matter_get_for_user(user: User, pk: int) -> Matter:

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,17 +41,23 @@ def _membership_exists(request: HttpRequest) -> bool:
     return _membership(request) is not None
 
 
+MATTERS_PER_PAGE = 25
+
+
 @login_required
 def matter_list(request: HttpRequest) -> HttpResponse:
-    matters = selectors.matter_list_for_user(request.user)  # type: ignore[arg-type]
+    """The viewer's matters, newest first, a page at a time (the status filter kept across pages)."""
+    matters = selectors.matter_list_page_for_user(request.user)  # type: ignore[arg-type]
     status = request.GET.get("status", "")
     if status in Matter.Status.values:
         matters = matters.filter(status=status)
+    page = Paginator(matters, MATTERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "engagements/matter_list.html",
         {
-            "matters": matters[:200],
+            "matters": page.object_list,
+            "page_obj": page,
             "status": status,
             "statuses": Matter.Status.choices,
             "can_post": _membership_exists(request),

@@ -220,3 +220,28 @@ def test_list_query_count_does_not_grow_with_matters(client, client_owner, djang
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_url("matter-list"))
     assert len(response.context["matters"]) == 6
+
+
+def test_list_is_paginated_and_keeps_the_status_filter(client, client_owner, monkeypatch):
+    from engagements import views
+
+    monkeypatch.setattr(views, "MATTERS_PER_PAGE", 2)
+    drafts = [fe.matter(by=client_owner, title=f"Draft {i}") for i in range(3)]
+    posted = [fe.matter(by=client_owner, title=f"Posted {i}", post=True) for i in range(3)]
+    client.force_login(client_owner)
+
+    first = client.get(_url("matter-list"), {"status": "open"})
+    assert [m.title for m in first.context["matters"]] == ["Posted 2", "Posted 1"]
+    assert first.context["matters"][0].seat_count == 2
+    assert b'href="?status=open&amp;page=2"' in first.content and b"Page 1 of 2" in first.content
+
+    second = client.get(_url("matter-list"), {"status": "open", "page": 2})
+    assert [m.title for m in second.context["matters"]] == [posted[0].title]
+    assert b"Draft" not in second.content.split(b"<table>")[1]
+    assert b'href="?status=open&amp;page=1"' in second.content and b"Page 2 of 2" in second.content
+
+    everything = client.get(_url("matter-list"), {"page": 3})
+    assert [m.title for m in everything.context["matters"]] == [drafts[1].title, drafts[0].title]
+    assert b"6 matters" in everything.content
+    # a page past the end shows the last one
+    assert client.get(_url("matter-list"), {"page": 99}).context["page_obj"].number == 3
