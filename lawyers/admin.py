@@ -9,13 +9,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from jurisdictions.models import Jurisdiction, PracticeArea
@@ -35,6 +38,33 @@ from marketplace.errors import DomainError
 Status = LawyerProfile.Status
 
 
+class QuickCheckboxMixin:
+    """The changelist's row checkbox written directly: the same HTML as `ModelAdmin.action_checkbox`
+    (a CheckboxInput rendered through the form templates), without a template render per row."""
+
+    def action_checkbox(self, obj: Any) -> str:
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
+
+
+# The jurisdictions anyone is admitted in: a walk over the admissions' jurisdiction index, one probe
+# per distinct jurisdiction (a semi-join probed all 5,000 jurisdictions).
+_ADMITTED_JURISDICTION_IDS = """
+    WITH RECURSIVE used(id) AS (
+        SELECT MIN(jurisdiction_id) FROM lawyers_baradmission
+        UNION ALL
+        SELECT (SELECT MIN(b.jurisdiction_id) FROM lawyers_baradmission b WHERE b.jurisdiction_id > used.id)
+        FROM used WHERE used.id IS NOT NULL
+    )
+    SELECT id FROM used WHERE id IS NOT NULL
+"""
+
+
 # --- filters ----------------------------------------------------------------------------------------
 
 
@@ -43,8 +73,8 @@ class AdmissionJurisdictionFilter(admin.SimpleListFilter):
     parameter_name = "jurisdiction"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        used = Jurisdiction.objects.filter(Exists(BarAdmission.objects.filter(jurisdiction=OuterRef("pk"))))
-        return [(j.code, f"{j.code} {j.name}") for j in used.order_by("code")]
+        used = Jurisdiction.objects.filter(pk__in=RawSQL(_ADMITTED_JURISDICTION_IDS, []))  # noqa: S611
+        return [(code, f"{code} {name}") for code, name in used.order_by("code").values_list("code", "name")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
@@ -58,7 +88,11 @@ class PracticeAreaFilter(admin.SimpleListFilter):
     parameter_name = "practice_area"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(area.slug, str(area)) for area in PracticeArea.objects.select_related("parent")]
+        # str(area), from three columns rather than two whole rows per area
+        areas = PracticeArea.objects.values_list("slug", "name", "parent_id", "parent__name")
+        return [
+            (slug, f"{parent} > {name}" if parent_id else name) for slug, name, parent_id, parent in areas
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
@@ -167,8 +201,29 @@ TRANSITIONS_FROM: dict[str, list[str]] = {
 }
 
 
+class QueueChangeList(ChangeList):
+    """The vetting queue's page of rows, with each row's admissions label ("US-NY ✓, GB-ENG", ordered as
+    BarAdmission is, by jurisdiction code) read as plain values in one query, instead of prefetching
+    the admissions and their whole jurisdiction rows."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        rows = list(self.result_list)
+        labels: dict[int, list[str]] = {row.pk: [] for row in rows}
+        admissions = (
+            BarAdmission.objects.filter(profile__in=list(labels))
+            .order_by("jurisdiction__code")
+            .values_list("profile_id", "jurisdiction__code", "verified_at")
+        )
+        for profile_id, code, verified_at in admissions:
+            labels[profile_id].append(f"{code} ✓" if verified_at else code)
+        for row in rows:
+            row.admissions_label = ", ".join(labels[row.pk])
+        self.result_list = rows
+
+
 @admin.register(LawyerProfile)
-class LawyerProfileAdmin(SimpleHistoryAdmin):
+class LawyerProfileAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "email",
@@ -215,7 +270,6 @@ class LawyerProfileAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .select_related("user")
-            .prefetch_related("admissions__jurisdiction")
             # A correlated count, worked out for the page's rows only (a join grouped over every
             # profile took 0.6-1.1 s at 100k lawyers).
             .annotate(
@@ -232,6 +286,9 @@ class LawyerProfileAdmin(SimpleHistoryAdmin):
             )
         )
 
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return QueueChangeList
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # profiles are created when a lawyer signs up
 
@@ -245,14 +302,12 @@ class LawyerProfileAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Admissions")
     def admissions_summary(self, profile: LawyerProfile) -> str:
-        return (
-            format_html_join(
-                ", ",
-                "{}{}",
-                ((a.jurisdiction.code, " ✓" if a.verified_at else "") for a in profile.admissions.all()),
+        label = getattr(profile, "admissions_label", None)
+        if label is None:  # not from the changelist
+            label = ", ".join(
+                f"{a.jurisdiction.code}{' ✓' if a.verified_at else ''}" for a in profile.admissions.all()
             )
-            or "—"
-        )
+        return escape(label) if label else "—"
 
     @admin.display(description="Failing checks", ordering="failing_count")
     def failing_checks(self, profile: LawyerProfile) -> int:

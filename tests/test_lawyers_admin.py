@@ -253,3 +253,40 @@ def test_lawyers_and_clients_cannot_use_the_admin(client, lawyer_user, client_ow
     for user in (lawyer_user, client_owner):
         client.force_login(user)
         assert client.get(CHANGELIST).status_code == 302
+
+
+def test_the_queue_rows_render_as_the_stock_admin_would(staff_client, staff_user):
+    """The row checkbox, the admissions column and the filters' choices are computed cheaply; the
+    page shows what the stock admin (a rendered CheckboxInput, prefetched admissions) showed."""
+    from django.contrib import admin as django_admin
+    from django.contrib.admin import ModelAdmin
+    from django.test import RequestFactory
+
+    from jurisdictions.models import Jurisdiction, PracticeArea
+    from lawyers.admin import AdmissionJurisdictionFilter, LawyerProfileAdmin, PracticeAreaFilter
+
+    profile = _in_review()
+    profile.user.full_name = 'Ann "<O&Brien>"'
+    profile.user.save()
+    profile.admissions.all().delete()
+    BarAdmissionFactory(profile=profile, jurisdiction=jurisdiction("US-NY"), verified_at=timezone.now())
+    BarAdmissionFactory(profile=profile, jurisdiction=jurisdiction("GB-ENG"), registration_number="9")
+    bare = _in_review()
+    bare.admissions.all().delete()
+
+    content = staff_client.get(CHANGELIST).content.decode()
+    stock = ModelAdmin(LawyerProfile, django_admin.site)
+    for shown in (profile, bare):
+        shown = LawyerProfile.objects.select_related("user").get(pk=shown.pk)
+        assert stock.action_checkbox(shown) in content
+    assert '<td class="field-admissions_summary">GB-ENG, US-NY ✓</td>' in content
+    assert '<td class="field-admissions_summary">—</td>' in content
+
+    request = RequestFactory().get(CHANGELIST)
+    request.user = staff_user
+    model_admin = LawyerProfileAdmin(LawyerProfile, django_admin.site)
+    admitted = Jurisdiction.objects.filter(bar_admissions__isnull=False).distinct().order_by("code")
+    jurisdictions = AdmissionJurisdictionFilter(request, {}, LawyerProfile, model_admin)
+    assert jurisdictions.lookup_choices == [(j.code, f"{j.code} {j.name}") for j in admitted]
+    areas = PracticeAreaFilter(request, {}, LawyerProfile, model_admin)
+    assert areas.lookup_choices == [(a.slug, str(a)) for a in PracticeArea.objects.select_related("parent")]
