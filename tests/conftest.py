@@ -244,3 +244,15 @@ def celery_pools_reset(app) -> None:  # type: ignore[no-untyped-def]
     app._pool = None
     app.amqp._producer_pool = None
     pools.reset()
+
+
+@pytest.fixture
+def postgres() -> None:
+    """Skip on SQLite (no row locks, one writer at a time); fail instead when REQUIRE_WORKER_TESTS is set
+    (CI), like the real-worker tests."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_WORKER_TESTS"):
+            pytest.fail("the concurrency tests are required but the database is not PostgreSQL")
+        pytest.skip("needs DATABASE_URL pointing at PostgreSQL (row locks)")

@@ -5,52 +5,19 @@ Needs PostgreSQL (row locks): skipped on SQLite, a failure when REQUIRE_WORKER_T
 """
 
 import datetime as dt
-import os
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from engagements import delivery
 from engagements.models import TimeEntry
 from marketplace.errors import ConflictError
 from notifications.models import Notification
 from tests import factories_delivery as fd
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def postgres():  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        if os.environ.get("REQUIRE_WORKER_TESTS"):
-            pytest.fail("the concurrency tests are required but the database is not PostgreSQL")
-        pytest.skip("needs DATABASE_URL pointing at PostgreSQL (row locks)")
-
-
-def at_once(calls):  # type: ignore[no-untyped-def]
-    """Run each call in its own thread (its own database connection), released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):  # type: ignore[no-untyped-def]
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a call hung"
-    return results
 
 
 def slow_spend(monkeypatch):  # type: ignore[no-untyped-def]

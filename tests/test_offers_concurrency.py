@@ -4,50 +4,17 @@ Needs PostgreSQL (SQLite has no row locks and one writer at a time): skipped on 
 when REQUIRE_WORKER_TESTS is set (CI), like the real-worker tests.
 """
 
-import os
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
 
 from engagements import offers
 from engagements.models import Engagement, Matter, Offer, Seat
 from marketplace.errors import ConflictError
 from tests import factories_engagements as fe
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def postgres():  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        if os.environ.get("REQUIRE_WORKER_TESTS"):
-            pytest.fail("the concurrency tests are required but the database is not PostgreSQL")
-        pytest.skip("needs DATABASE_URL pointing at PostgreSQL (row locks)")
-
-
-def _at_once(calls):  # type: ignore[no-untyped-def]
-    """Run each call in its own thread (its own database connection), released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):  # type: ignore[no-untyped-def]
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "an acceptance hung"
-    return results
 
 
 @pytest.mark.parametrize("attempt", range(3))
@@ -70,7 +37,7 @@ def test_two_acceptances_at_the_same_moment_fill_the_seat_once(postgres, client_
         return lambda: offers.offer_accept(offer=offer, by=offer.lawyer.user)
 
     # when both accept at once, each on its own connection
-    results = _at_once([accept(sent[0].pk), accept(sent[1].pk)])
+    results = at_once([accept(sent[0].pk), accept(sent[1].pk)])
 
     # then exactly one engagement, and the other lawyer is told the seat was just filled
     engagements = [r for r in results if isinstance(r, Engagement)]
@@ -114,6 +81,6 @@ def test_the_same_idempotency_key_twice_at_once_engages_once_and_answers_alike(p
         response = api.post(url, HTTP_IDEMPOTENCY_KEY="double-click")
         return response.status_code, response.json()
 
-    first, second = _at_once([post, post])
+    first, second = at_once([post, post])
     assert first == second and first[0] == 201, (first, second)
     assert Engagement.objects.count() == 1
