@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -132,6 +132,59 @@ def _sla_chart(report: sla.SlaReport) -> dict[str, Any]:
     }
 
 
+# What the client dashboard shows of a live matter and an active engagement (and the spend needs).
+LIVE_MATTER_COLUMNS = ("id", "title", "status", "currency", "budget_total", "posted_at")
+ACTIVE_ENGAGEMENT_COLUMNS = (
+    "id",
+    "hours_per_week",
+    "hourly_rate",
+    "currency",
+    "status",
+    "matter__id",
+    "matter__title",
+    "lawyer__id",
+    "lawyer__user__id",
+    "lawyer__user__full_name",
+    "seat__id",
+    "seat__label",
+    "seat__position",
+    "seat__jurisdiction__id",
+    "seat__jurisdiction__name",
+    "seat__jurisdiction__code",
+    "seat__practice_area__id",
+    "seat__practice_area__name",
+)
+
+
+def _seat_count(**filters: object) -> Coalesce:
+    """The matter's seats (those matching `filters`), counted per row: no join grouped over matters."""
+    counts = (
+        Seat.objects.filter(matter_id=OuterRef("pk"), **filters)
+        .order_by()
+        .values("matter_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def _week_logged(monday: dt.date, sunday: dt.date) -> Coalesce:
+    """Hours counted (submitted or approved) on the engagement in the week, per row."""
+    hours = (
+        TimeEntry.objects.filter(
+            engagement_id=OuterRef("pk"),
+            status__in=delivery.COUNTED,
+            work_date__gte=monday,
+            work_date__lte=sunday,
+        )
+        .order_by()
+        .values("engagement_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return Coalesce(Subquery(hours), Decimal(0))
+
+
 def client_dashboard(
     *, organisation_id: int, now: dt.datetime | None = None, limit: int = LIST_LIMIT
 ) -> ClientDashboard:
@@ -145,29 +198,16 @@ def client_dashboard(
         Matter.objects.filter(
             organisation_id=organisation_id, status__in=[Matter.Status.OPEN, Matter.Status.STAFFED]
         )
-        .annotate(
-            seats_total=Count("seats"),
-            seats_filled=Count("seats", filter=Q(seats__status=Seat.Status.FILLED)),
-        )
+        .only(*LIVE_MATTER_COLUMNS)
+        .annotate(seats_total=_seat_count(), seats_filled=_seat_count(status=Seat.Status.FILLED))
         .order_by("-posted_at", "-pk")[:limit]
     )
     spend = delivery.matters_spend(matters)
     engagements = list(
         Engagement.objects.filter(matter__organisation_id=organisation_id, status=Engagement.Status.ACTIVE)
         .select_related("matter", "lawyer__user", "seat__jurisdiction", "seat__practice_area")
-        .annotate(
-            week_logged=Coalesce(
-                Sum(
-                    "time_entries__hours",
-                    filter=Q(
-                        time_entries__status__in=delivery.COUNTED,
-                        time_entries__work_date__gte=monday,
-                        time_entries__work_date__lte=sunday,
-                    ),
-                ),
-                Decimal(0),
-            )
-        )
+        .only(*ACTIVE_ENGAGEMENT_COLUMNS)
+        .annotate(week_logged=_week_logged(monday, sunday))
         .order_by("matter__title", "seat__position", "pk")[:limit]
     )
     waiting = TimeEntry.objects.filter(
