@@ -28,6 +28,7 @@ from lawyers.models import (
 )
 from lawyers.rules import validate_currency_code
 from lawyers.serializers import (
+    LAWYER_SUMMARY_COLUMNS,
     ActiveJurisdictionField,
     AvailabilityOutputSerializer,
     BarAdmissionOutputSerializer,
@@ -356,4 +357,7 @@ class LawyerViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no requester
             return self.queryset
         profiles = selectors.lawyer_profiles_visible_to(self.request.user)
-        return _listed_profiles(profiles) if self.action == "list" else _whole_profiles(profiles)
+        if self.action == "list":
+            # The page's admissions, areas and languages are read by the list serializer, as values.
+            return profiles.only(*LAWYER_SUMMARY_COLUMNS)
+        return _whole_profiles(profiles)

@@ -511,3 +511,28 @@ def test_the_lawyer_routes_have_a_valid_schema_without_warnings():
         "/api/v1/me/lawyer-profile/admissions/{id}/",
         "/api/v1/lawyers/",
     } <= set(schema["paths"])
+
+
+def test_staff_list_items_are_the_summary_serializer_output(staff_user, network):
+    """The list builds its items from values; each is exactly what the summary serializer gives that
+    profile (nested admissions, areas with parents, languages, dates, rates, nulls)."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from lawyers.api import _whole_profiles
+    from lawyers.serializers import LawyerSummaryOutputSerializer
+
+    ny = network["ny"]
+    BarAdmissionFactory(profile=ny, jurisdiction=jurisdiction("GB-ENG"), registration_number="77")
+    PracticeAreaExperienceFactory(profile=ny, practice_area=practice_area("Corporate", "Corporate").parent)
+    LanguageSkillFactory(profile=ny, code="de")
+    LawyerProfile.objects.filter(pk=ny.pk).update(submitted_at=timezone.now(), decided_at=timezone.now())
+    bare = LawyerProfileFactory()  # no rate, no admissions, nothing submitted
+
+    response = api_as(staff_user).get(f"{LAWYERS}?ordering=id")
+
+    profiles = _whole_profiles(LawyerProfile.objects.select_related("user").order_by("id"))
+    expected = [dict(LawyerSummaryOutputSerializer(profile).data) for profile in profiles]
+    assert response.json()["results"] == json.loads(JSONRenderer().render(expected))
+    assert {row["id"] for row in response.json()["results"]} >= {ny.pk, bare.pk}
