@@ -1,12 +1,17 @@
 """Read-only API for the reference data. Jurisdictions and practice areas are public; exchange rates are
 for signed-in users. Each viewset is a selector's queryset, filters and a nested Output serializer."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from jurisdictions import cache
 from jurisdictions.models import ExchangeRate, Jurisdiction, PracticeArea
 from jurisdictions.selectors import (
     exchange_rates,
@@ -57,6 +62,45 @@ class PracticeAreaFilter(strict.FilterSet):
         fields = ["parent", "top_level"]
 
 
+class ReferenceCachedMixin:
+    """Lists and details answered from the reference-data cache (jurisdictions.cache).
+
+    The answer depends only on the query string and, through the pagination links, on the address the
+    request came to: both are in the key. Free-text search is computed each time; errors (a bad filter,
+    a missing object) are raised, so never cached.
+    """
+
+    cache_name = ""
+    _QUERY_MAX = 200
+
+    def _cache_key(self, request: Request, action: str) -> str | None:
+        query = request.META.get("QUERY_STRING", "")
+        if len(query) > self._QUERY_MAX or "search" in request.query_params:
+            return None
+        return f"api:{self.cache_name}:{action}:{request.scheme}://{request.get_host()}?{query}"
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = self._cache_key(request, "list")
+        if key is None:
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+
+        def data() -> Any:
+            return super(ReferenceCachedMixin, self).list(request, *args, **kwargs).data  # type: ignore[misc]
+
+        return Response(cache.cached(key, data))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        lookup = str(self.kwargs.get(self.lookup_field, ""))  # type: ignore[attr-defined]
+        key = self._cache_key(request, f"detail:{lookup}")
+        if key is None:
+            return super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+
+        def data() -> Any:
+            return super(ReferenceCachedMixin, self).retrieve(request, *args, **kwargs).data  # type: ignore[misc]
+
+        return Response(cache.cached(key, data))
+
+
 @extend_schema_serializer(component_name="JurisdictionRef")
 class JurisdictionRefSerializer(serializers.ModelSerializer):
     class Meta:
@@ -78,7 +122,9 @@ class PracticeAreaRefSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One jurisdiction by ISO 3166 code"),
 )
-class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
+class JurisdictionViewSet(ReferenceCachedMixin, viewsets.ReadOnlyModelViewSet):
+    cache_name = "jurisdictions"
+
     @extend_schema_serializer(component_name="Jurisdiction")
     class OutputSerializer(serializers.ModelSerializer):
         parent = JurisdictionRefSerializer(allow_null=True, read_only=True)
@@ -118,7 +164,9 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List practice areas"),
     retrieve=extend_schema(summary="One practice area by slug"),
 )
-class PracticeAreaViewSet(viewsets.ReadOnlyModelViewSet):
+class PracticeAreaViewSet(ReferenceCachedMixin, viewsets.ReadOnlyModelViewSet):
+    cache_name = "practice-areas"
+
     @extend_schema_serializer(component_name="PracticeArea")
     class OutputSerializer(serializers.ModelSerializer):
         parent = PracticeAreaRefSerializer(allow_null=True, read_only=True)

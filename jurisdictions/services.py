@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jurisdictions import cache as reference_cache
 from jurisdictions import reference
 from jurisdictions.models import ExchangeRate, Jurisdiction, PracticeArea
 from marketplace.errors import DomainError
@@ -136,7 +137,7 @@ def reference_data_load(*, apps: Apps = django_apps) -> ReferenceDataLoaded:
     Safe to run any number of times, and alongside another run (conflicting inserts are skipped).
     """
     with transaction.atomic():
-        return ReferenceDataLoaded(
+        loaded = ReferenceDataLoaded(
             jurisdictions=_jurisdictions_load(apps.get_model("jurisdictions", "Jurisdiction")),
             practice_areas=_practice_areas_load(apps.get_model("jurisdictions", "PracticeArea")),
             exchange_rates=_exchange_rates_load(
@@ -144,6 +145,9 @@ def reference_data_load(*, apps: Apps = django_apps) -> ReferenceDataLoaded:
                 apps.get_model("jurisdictions", "HistoricalExchangeRate"),
             ),
         )
+        # Bulk inserts send no signals: the cached public pages go here, once the rows are committed.
+        reference_cache.invalidate()
+        return loaded
 
 
 def _jurisdictions_load(model: Any) -> int:

@@ -1,9 +1,16 @@
-"""Public pages: browse jurisdictions, one jurisdiction, the practice-area taxonomy."""
+"""Public pages: browse jurisdictions, one jurisdiction, the practice-area taxonomy.
+
+The same for every visitor, so each page's content is rendered once per change of the reference data
+(jurisdictions.cache) and only the layout around it per request.
+"""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
+from jurisdictions import cache
 from jurisdictions.forms import JurisdictionFilterForm
 from jurisdictions.selectors import (
     countries_with_jurisdictions,
@@ -15,41 +22,90 @@ from jurisdictions.selectors import (
 )
 
 JURISDICTIONS_PER_PAGE = 50
+# The list is cached for browsing (filters from fixed choices, a page number), not for free-text search.
+_LIST_CACHED_PARAMS = {"q", "legal_system", "country", "all", "page"}
+_LIST_CACHED_QUERY_MAX = 120
+
+
+def _countries(*, include_inactive: bool) -> list[tuple[str, str]]:
+    return cache.cached(
+        f"countries:{int(include_inactive)}",
+        lambda: [
+            (code, f"{name} ({code})")
+            for code, name in countries_with_jurisdictions(include_inactive=include_inactive).values_list(
+                "code", "name"
+            )
+        ],
+    )
+
+
+def _list_cache_key(request: HttpRequest, form: JurisdictionFilterForm) -> str | None:
+    """The raw query string (the pagination links keep it as it is) when it only browses; else None."""
+    query = request.META.get("QUERY_STRING", "")
+    params = request.GET
+    if len(query) > _LIST_CACHED_QUERY_MAX or not set(params) <= _LIST_CACHED_PARAMS:
+        return None
+    if any(len(params.getlist(name)) > 1 for name in params) or params.get("q", "").strip():
+        return None
+    page = params.get("page", "1")
+    if not (page.isdigit() and len(page) <= 4):
+        return None
+    if form.is_bound and not form.is_valid():
+        return None
+    return f"list:{query}"
 
 
 def jurisdiction_list(request: HttpRequest) -> HttpResponse:
     include_inactive = request.GET.get("all") in {"on", "1", "true"}
-    countries = countries_with_jurisdictions(include_inactive=include_inactive).values_list("code", "name")
     form = JurisdictionFilterForm(
-        request.GET or None, countries=[(code, f"{name} ({code})") for code, name in countries]
+        request.GET or None, countries=_countries(include_inactive=include_inactive)
     )
-    filters: dict[str, object] = {}
-    if form.is_bound:
-        # An invalid filter shows its error next to the field and is otherwise ignored.
-        form.is_valid()
-        filters = form.cleaned_data
-    jurisdictions = jurisdictions_search(
-        text=filters.get("q") or "",
-        legal_system=filters.get("legal_system") or "",
-        country=filters.get("country") or "",
-        include_inactive=include_inactive,
-    )
-    page = Paginator(jurisdictions, JURISDICTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "include_inactive": include_inactive}
-    return render(request, "jurisdictions/list.html", context)
+
+    def content() -> SafeString:
+        filters: dict[str, object] = {}
+        if form.is_bound:
+            # An invalid filter shows its error next to the field and is otherwise ignored.
+            form.is_valid()
+            filters = form.cleaned_data
+        jurisdictions = jurisdictions_search(
+            text=filters.get("q") or "",
+            legal_system=filters.get("legal_system") or "",
+            country=filters.get("country") or "",
+            include_inactive=include_inactive,
+        )
+        page = Paginator(jurisdictions, JURISDICTIONS_PER_PAGE).get_page(request.GET.get("page"))
+        context = {"form": form, "page_obj": page, "include_inactive": include_inactive, "query": request.GET}
+        return mark_safe(render_to_string("jurisdictions/_list_content.html", context))  # noqa: S308
+
+    key = _list_cache_key(request, form)
+    html = cache.cached(key, content) if key is not None else content()
+    return render(request, "jurisdictions/list.html", {"content": html, "include_inactive": include_inactive})
 
 
 def jurisdiction_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.upper():
         return redirect("jurisdictions:detail", code=code.upper(), permanent=True)
-    jurisdiction = get_object_or_404(jurisdiction_with_ancestors(), code=code)
-    context = {
-        "jurisdiction": jurisdiction,
-        "ancestors": jurisdiction_ancestors(jurisdiction),
-        "children": list(jurisdiction_children(jurisdiction=jurisdiction)),
-    }
-    return render(request, "jurisdictions/detail.html", context)
+
+    def page() -> tuple[str, SafeString]:
+        jurisdiction = get_object_or_404(jurisdiction_with_ancestors(), code=code)
+        context = {
+            "jurisdiction": jurisdiction,
+            "ancestors": jurisdiction_ancestors(jurisdiction),
+            "children": list(jurisdiction_children(jurisdiction=jurisdiction)),
+        }
+        html = render_to_string("jurisdictions/_detail_content.html", context)
+        return str(jurisdiction), mark_safe(html)  # noqa: S308
+
+    # An unknown code is a 404 (raised, so never cached).
+    title, html = cache.cached(f"detail:{code}", page)
+    return render(request, "jurisdictions/detail.html", {"title": title, "content": html})
 
 
 def practice_area_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "jurisdictions/practice_areas.html", {"tree": practice_area_tree()})
+    def content() -> SafeString:
+        html = render_to_string("jurisdictions/_practice_areas_content.html", {"tree": practice_area_tree()})
+        return mark_safe(html)  # noqa: S308
+
+    return render(
+        request, "jurisdictions/practice_areas.html", {"content": cache.cached("practice-areas", content)}
+    )

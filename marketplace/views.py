@@ -15,13 +15,17 @@ logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from jurisdictions import cache
     from jurisdictions.models import Jurisdiction, PracticeArea
 
-    context = {
-        "active_jurisdiction_count": Jurisdiction.objects.filter(is_active=True).count(),
-        "practice_area_count": PracticeArea.objects.count(),
-    }
-    return render(request, "home.html", context)
+    def counts() -> dict[str, int]:
+        return {
+            "active_jurisdiction_count": Jurisdiction.objects.filter(is_active=True).count(),
+            "practice_area_count": PracticeArea.objects.count(),
+        }
+
+    # The network's size, the same for everyone: kept until staff change a jurisdiction or an area.
+    return render(request, "home.html", cache.cached("home-counts", counts))
 
 
 def _database_ok() -> tuple[bool, str]:

@@ -179,8 +179,16 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from the shared cache (and written through to the database): no session query
+    # on every signed-in request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public reference data (jurisdictions, practice areas) rendered once and kept in the cache until staff
+# change it (jurisdictions.cache). On by default only with a cache every process shares (Redis): a
+# per-process cache would keep serving what another process's staff edit changed.
+REFERENCE_DATA_CACHE = env.bool("REFERENCE_DATA_CACHE", default=bool(REDIS_URL))
+REFERENCE_DATA_CACHE_SECONDS = env.int("REFERENCE_DATA_CACHE_SECONDS", default=24 * 60 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
