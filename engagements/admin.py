@@ -22,6 +22,7 @@ from engagements.models import (
     SlaTarget,
     TimeEntry,
 )
+from lawyers.admin import QuickCheckboxMixin
 from marketplace.errors import DomainError
 
 
@@ -58,7 +59,7 @@ def rerun_matching(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset:
 
 
 @admin.register(Matter)
-class MatterAdmin(SimpleHistoryAdmin):
+class MatterAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "organisation",
@@ -115,7 +116,7 @@ class MatchCandidateInline(_ReadOnlyInline):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "matter",
@@ -141,7 +142,7 @@ class MatchRunAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     """Records of what happened: staff look, the services write."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -190,7 +191,7 @@ class RatingAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(SimpleHistoryAdmin):
+class SlaTargetAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "hours_to_shortlist", "hours_to_staff", "hours_to_answer_offer", "updated_at"]
     list_select_related = ["organisation"]
     raw_id_fields = ["organisation"]
