@@ -96,6 +96,28 @@ class SeatOutputSerializer(serializers.Serializer):
     hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1)
     status = serializers.ChoiceField(choices=Seat.Status.choices)
 
+    def to_representation(self, instance: Seat) -> dict[str, Any]:
+        """What the declared fields give (tests/test_api_fast_output.py), without DRF's per-field walk."""
+        jurisdiction, area = instance.jurisdiction, instance.practice_area
+        return {
+            "id": instance.pk,
+            "label": str(instance.label),
+            "jurisdiction": {"code": str(jurisdiction.code), "name": str(jurisdiction.name)},
+            "practice_area": {"slug": str(area.slug), "name": str(area.name)},
+            "min_seniority_years": int(instance.min_seniority_years),
+            "hours_per_week": self.fields["hours_per_week"].to_representation(instance.hours_per_week),
+            "status": _choice(instance.status),
+        }
+
+
+def _choice(value: Any) -> Any:
+    """A ChoiceField's output for a model's choice value (the value itself, as its string)."""
+    return value if value in ("", None) else str(value)
+
+
+def _or_none(field: serializers.Field, value: Any) -> Any:
+    return None if value is None else field.to_representation(value)
+
 
 class MatterInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
@@ -169,6 +191,37 @@ class MatterOutputSerializer(serializers.Serializer):
     posted_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
     seats = SeatOutputSerializer(many=True, source="seats.all")
+
+    def to_representation(self, instance: Matter) -> dict[str, Any]:
+        """What the declared fields give (tests/test_api_fast_output.py), without DRF's per-field walk:
+        the matter list serialises 50 matters and their seats."""
+        fields = self.fields
+        area = instance.practice_area
+        seat_output = fields["seats"].child
+        return {
+            "id": instance.pk,
+            "organisation": str(instance.organisation.name),
+            "title": str(instance.title),
+            "summary": str(instance.summary),
+            "confidential_details": str(instance.confidential_details),
+            "practice_area": {"slug": str(area.slug), "name": str(area.name)},
+            "start_date": fields["start_date"].to_representation(instance.start_date),
+            "end_date": fields["end_date"].to_representation(instance.end_date),
+            "engagement_model": _choice(instance.engagement_model),
+            "is_pilot": fields["is_pilot"].to_representation(instance.is_pilot),
+            "rate_cap": _or_none(fields["rate_cap"], instance.rate_cap),
+            "budget_total": _or_none(fields["budget_total"], instance.budget_total),
+            "currency": str(instance.currency),
+            "required_languages": [None if v is None else str(v) for v in instance.required_languages],
+            "counterparties": [None if v is None else str(v) for v in instance.counterparties],
+            "status": _choice(instance.status),
+            "cancel_reason": str(instance.cancel_reason),
+            "created_at": fields["created_at"].to_representation(instance.created_at),
+            "updated_at": fields["updated_at"].to_representation(instance.updated_at),
+            "posted_at": _or_none(fields["posted_at"], instance.posted_at),
+            "cancelled_at": _or_none(fields["cancelled_at"], instance.cancelled_at),
+            "seats": [seat_output.to_representation(seat) for seat in instance.seats.all()],
+        }
 
 
 class MatterCancelInputSerializer(serializers.Serializer):
@@ -649,9 +702,7 @@ class MatterViewSet(MatterOffersMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Matter]:
-        return selectors.matter_list_for_user(self.request.user).prefetch_related(  # type: ignore[arg-type]
-            selectors.seats_prefetch()
-        )
+        return selectors.matter_api_list_for_user(self.request.user)  # type: ignore[arg-type]
 
     def _visible(self, pk: str) -> Matter:
         return selectors.matter_get_for_user(self.request.user, int(pk))  # type: ignore[arg-type]

@@ -111,6 +111,37 @@ def matter_list_page_for_user(user: User) -> QuerySet[Matter]:
     return matter_list_for_user(user).only(*MATTER_LIST_COLUMNS)
 
 
+def matter_api_list_for_user(user: User) -> QuerySet[Matter]:
+    """The viewer's matters for the API list: newest first, with their seats and what the items show
+    (codes, slugs and names; no seat count, no practice-area parents)."""
+    seats = (
+        Seat.objects.select_related("jurisdiction", "practice_area")
+        .only(
+            "id",
+            "matter_id",
+            "position",
+            "label",
+            "min_seniority_years",
+            "hours_per_week",
+            "status",
+            "jurisdiction__code",
+            "jurisdiction__name",
+            "practice_area__slug",
+            "practice_area__name",
+        )
+        .order_by("position", "pk")
+    )
+    return (
+        matters_visible_to(user)
+        .select_related("organisation", "practice_area")
+        .defer(
+            "counterparties_normalised", "created_by", "practice_area__parent", "practice_area__description"
+        )
+        .prefetch_related(Prefetch("seats", queryset=seats))
+        .order_by("-created_at", "-id")
+    )
+
+
 def matter_get_for_user(user: User, pk: int) -> Matter:
     """One matter the viewer may see, with its seats. Raises Http404 outside the viewer's scope."""
     matter = (
