@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -38,9 +40,39 @@ from marketplace.errors import DomainError
 Status = LawyerProfile.Status
 
 
+class QuickChangeList(ChangeList):
+    """A changelist whose row links are worked out once per page: the change URL is reversed once with
+    a stand-in for the pk, with the list's filters already added (as the admin adds them, which resolves
+    the URL again for every row), and each row's pk is put in its place. The same links."""
+
+    _STAND_IN = "QUICKROWPK"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Row links only (the page's other links take the filters from the view's context).
+        self._row_filters, self.preserved_filters = self.preserved_filters, ""
+        self._row_url: str | None = None
+
+    def url_for_result(self, result: Any) -> str:
+        if self._row_url is None:
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(self._STAND_IN,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            self._row_url = add_preserved_filters(
+                {"preserved_filters": self._row_filters, "opts": self.opts}, url
+            )
+        return self._row_url.replace(self._STAND_IN, str(quote(getattr(result, self.pk_attname))), 1)
+
+
 class QuickCheckboxMixin:
     """The changelist's row checkbox written directly: the same HTML as `ModelAdmin.action_checkbox`
-    (a CheckboxInput rendered through the form templates), without a template render per row."""
+    (a CheckboxInput rendered through the form templates), without a template render per row; and the
+    row links worked out once per page (`QuickChangeList`)."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return QuickChangeList
 
     def action_checkbox(self, obj: Any) -> str:
         label = format_html(_("Select this object for an action - {}"), str(obj))
@@ -201,7 +233,7 @@ TRANSITIONS_FROM: dict[str, list[str]] = {
 }
 
 
-class QueueChangeList(ChangeList):
+class QueueChangeList(QuickChangeList):
     """The vetting queue's page of rows, with each row's admissions label ("US-NY ✓, GB-ENG", ordered as
     BarAdmission is, by jurisdiction code) read as plain values in one query, instead of prefetching
     the admissions and their whole jurisdiction rows."""

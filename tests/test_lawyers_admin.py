@@ -290,3 +290,41 @@ def test_the_queue_rows_render_as_the_stock_admin_would(staff_client, staff_user
     assert jurisdictions.lookup_choices == [(j.code, f"{j.code} {j.name}") for j in admitted]
     areas = PracticeAreaFilter(request, {}, LawyerProfile, model_admin)
     assert areas.lookup_choices == [(a.slug, str(a)) for a in PracticeArea.objects.select_related("parent")]
+
+
+def _rows_html(content: str) -> str:
+    return content[content.index("<tbody>") : content.index("</tbody>")]
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        (CHANGELIST, {}),
+        (CHANGELIST, {"status__exact": "in_review", "o": "-4.1"}),
+        ("/admin/engagements/matter/", {}),
+        ("/admin/engagements/matter/", {"o": "-1", "q": " "}),
+    ],
+)
+def test_quick_changelists_render_the_rows_the_stock_admin_renders(
+    staff_client, monkeypatch, url, query, client_owner
+):
+    """Row checkboxes, links (with the list's filters kept) and cells are the stock admin's, byte for byte."""
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.views.main import ChangeList
+
+    from engagements.models import Matter
+    from tests import factories_engagements as fe
+
+    for _ in range(3):
+        _in_review()
+    fe.posted_and_matched(client_owner, confidential_details="")
+
+    quick = staff_client.get(url, query).content.decode()
+    model_admin = django_admin.site._registry[LawyerProfile if url == CHANGELIST else Matter]
+    monkeypatch.setattr(type(model_admin), "get_changelist", lambda self, request, **kw: ChangeList)
+    monkeypatch.setattr(type(model_admin), "action_checkbox", django_admin.ModelAdmin.action_checkbox)
+    stock = staff_client.get(url, query).content.decode()
+
+    assert "/change/" in _rows_html(quick)
+    assert ("/change/?_changelist_filters=" in _rows_html(quick)) == bool(query)
+    assert _rows_html(quick) == _rows_html(stock)
