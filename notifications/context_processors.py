@@ -3,15 +3,14 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from notifications.selectors import unread_count as unread_count_for
+from accounts.context_processors import layout_facts
 
 
 def unread_count(request: HttpRequest) -> dict[str, object]:
-    """`notifications_unread`: one query when a page shows it, none for anonymous visitors.
-
-    Lazy, so pages that never show the bell (admin, partials) do not pay for the count.
+    """`notifications_unread`: none for anonymous visitors; else lazy, so pages that never show the bell
+    (admin, partials) do not pay for it, and read with the visitor's role in one query when the nav
+    needs that too (accounts.context_processors.layout_facts).
     """
-    user = request.user
-    if not user.is_authenticated:
+    if not request.user.is_authenticated:
         return {"notifications_unread": 0}
-    return {"notifications_unread": SimpleLazyObject(lambda: unread_count_for(user))}
+    return {"notifications_unread": SimpleLazyObject(lambda: layout_facts(request).unread)}

@@ -3,6 +3,8 @@
 Every lookup starts from `notifications_for(request.user)`, so someone else's notification is a 404.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,7 +32,22 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") in {"1", "on", "true"}
     notifications = notifications_for(request.user, unread_only=unread_only)
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # Each row's two links from one reverse per URL name, not two per row.
+    open_url, read_url = _url_for_pk("notifications:open"), _url_for_pk("notifications:read")
+    page.object_list = list(page.object_list)
+    for notification in page.object_list:
+        notification.open_url = open_url(notification.pk)  # type: ignore[attr-defined]
+        notification.read_url = read_url(notification.pk)  # type: ignore[attr-defined]
     return render(request, "notifications/list.html", {"page_obj": page, "unread_only": unread_only})
+
+
+def _url_for_pk(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for any pk, from a single reverse."""
+    head, tail = reverse(name, args=[_PK_PLACEHOLDER]).rsplit(str(_PK_PLACEHOLDER), 1)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+_PK_PLACEHOLDER = 987654321
 
 
 @login_required

@@ -72,9 +72,9 @@ def test_query_count_does_not_grow_with_members(client, client_owner, django_ass
         ClientMemberFactory(organisation=organisation, email=f"extra{n}@acme.test")
     client.force_login(client_owner)
 
-    # 1 session, 2 user, 3 membership with its organisation, 4 lawyer-profile check for the nav,
-    # 5 the members with their users, 6 the unread count for the nav's notification bell.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 membership with its organisation, 4 the members with their users,
+    # 5 the nav's role (lawyer or client) and the bell's unread count, together.
+    with django_assert_num_queries(5):
         response = client.get(URL)
 
     assert response.content.decode().count("@acme.test</td>") == 6
