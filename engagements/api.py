@@ -427,7 +427,12 @@ class LawyerOfferOutputSerializer(OfferTermsFields):
 
     @extend_schema_field(OfferMatterSerializer)
     def get_matter(self, offer: Offer) -> dict[str, Any]:
-        return OfferMatterSerializer(offer.seat.matter, context={"offer": offer}).data
+        # One matter serializer for the whole list (building one per offer copies all its fields).
+        output = getattr(self, "_matter_output", None)
+        if output is None:
+            output = self._matter_output = OfferMatterSerializer(context={"offer": offer})
+        output.context["offer"] = offer
+        return output.to_representation(offer.seat.matter)  # type: ignore[no-any-return]
 
     def get_engagement_id(self, offer: Offer) -> int | None:
         engagement = getattr(offer, "engagement", None) if offer.status == Offer.Status.ACCEPTED else None
