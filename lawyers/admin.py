@@ -3,23 +3,39 @@
 Every action calls a service per profile and reports each profile's outcome; nothing here decides.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    result_headers,
+    result_hidden_fields,
+    results,
+)
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    quote,
+)
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import escape, format_html
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -38,6 +54,9 @@ from lawyers.models import (
 from marketplace.errors import DomainError
 
 Status = LawyerProfile.Status
+
+
+_MISSING = object()
 
 
 class QuickChangeList(ChangeList):
@@ -65,11 +84,99 @@ class QuickChangeList(ChangeList):
             )
         return self._row_url.replace(self._STAND_IN, str(quote(getattr(result, self.pk_attname))), 1)
 
+    def quick_results(self) -> list[ResultList]:
+        """The rows `{% result_list %}` renders (admin_list.items_for_result), with what is the same for
+        every row worked out once per column: how the value is looked up (the stock lookup tries the
+        model's fields first and raises for every cell of a ModelAdmin column), its empty display, its
+        classes, whether it is the link. Cells are displayed by the admin's own display functions."""
+        if self.formset or self.is_popup or self.to_field or self.list_display_links is None:
+            return list(results(self))
+        model_admin = self.model_admin
+        opts = self.lookup_opts
+        columns = []
+        first = True
+        for name in self.list_display:
+            if not isinstance(name, str) or name == "__str__" or "__" in name:
+                return list(results(self))  # the stock path for anything unusual
+            link = (first and not self.list_display_links) or name in self.list_display_links
+            tag = ("th" if first else "td") if link else None
+            first = first and not link
+            try:
+                field = _get_non_gfk_field(opts, name)  # as lookup_field does
+            except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+                field = None
+            if field is not None:
+                getter, attr = None, None
+            elif hasattr(model_admin, name):
+                getter = attr = getattr(model_admin, name)
+            else:
+                return list(results(self))
+            empty = getattr(attr, "empty_value_display", model_admin.get_empty_value_display())
+            columns.append((name, f"field-{name}", tag, field, getter, attr, empty))
+
+        rows = []
+        for result in self.result_list:
+            cells = []
+            for name, css, tag, field, getter, attr, empty in columns:
+                classes = [css]
+                try:
+                    value = getattr(result, name) if getter is None else getter(result)
+                except ObjectDoesNotExist:
+                    shown = model_admin.get_empty_value_display()
+                    field = attr = value = _MISSING
+                if value is _MISSING:
+                    pass
+                elif isinstance(value, str) and value.strip() == "":
+                    value = ""
+                if value is _MISSING:
+                    pass
+                elif field is None:
+                    if name == "action_checkbox":
+                        classes = ["action-checkbox"]
+                    shown = display_for_value(value, empty, getattr(attr, "boolean", False))
+                    if isinstance(value, datetime.date | datetime.time):
+                        classes.append("nowrap")
+                else:
+                    if isinstance(field.remote_field, models.ManyToOneRel):
+                        shown = empty if value is None else value
+                    else:
+                        shown = display_for_field(value, field, empty, avoid_link=tag is not None)
+                    if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
+                        classes.append("nowrap")
+                # format_html("<td{}>{}</td>", mark_safe(' class="…"'), shown), spelt out: the classes are
+                # field names, the cell is escaped unless safe.
+                row_class = ' class="' + " ".join(classes) + '"'
+                if tag is None:
+                    cells.append(mark_safe(f"<td{row_class}>{conditional_escape(shown)}</td>"))  # noqa: S308
+                else:
+                    try:
+                        url = self.url_for_result(result)
+                    except NoReverseMatch:
+                        link = shown
+                    else:
+                        link = format_html('<a href="{}">{}</a>', url, shown)
+                    cells.append(mark_safe(f"<{tag}{row_class}>{conditional_escape(link)}</{tag}>"))  # noqa: S308
+            rows.append(ResultList(None, cells))
+        return rows
+
+    def quick_result_list(self) -> dict[str, Any]:
+        """What `{% result_list cl %}` gives its template (admin_list.result_list), with quick_results."""
+        headers = list(result_headers(self))
+        return {
+            "cl": self,
+            "result_hidden_fields": list(result_hidden_fields(self)),
+            "result_headers": headers,
+            "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+            "results": self.quick_results(),
+        }
+
 
 class QuickCheckboxMixin:
     """The changelist's row checkbox written directly: the same HTML as `ModelAdmin.action_checkbox`
     (a CheckboxInput rendered through the form templates), without a template render per row; and the
     row links worked out once per page (`QuickChangeList`)."""
+
+    change_list_template = "admin/quick_change_list.html"
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return QuickChangeList
