@@ -309,7 +309,8 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
         raise Http404("SLA targets belong to client organisations.")
     organisation = membership.organisation
     is_owner = membership.role == Membership.Role.OWNER
-    targets = sla.targets_for(organisation.pk)
+    book = sla.target_book([organisation.pk])  # its own targets and the network's, in one query
+    targets = book.for_organisation(organisation.pk)
     form = SlaTargetForm(initial=SlaTargetForm.initial_for(targets))
     status = 200
     if request.method == "POST":
@@ -335,9 +336,9 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "is_owner": is_owner,
             "targets": targets,
-            "network": sla.targets_for(None),
+            "network": book.default,
             "form": form,
-            "report": sla.sla_report(organisation_id=organisation.pk),
+            "report": sla.sla_report(organisation_id=organisation.pk, book=book),
         },
         status=status,
     )
