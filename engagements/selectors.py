@@ -215,6 +215,10 @@ def match_run_current(matter: Matter) -> MatchRun | None:
     )
 
 
+# What the matching shows of a shortlisted lawyer (the page and the API's LawyerRef): no wide profile.
+LAWYER_REF_COLUMNS = ("lawyer__id", "lawyer__headline", "lawyer__user__id", "lawyer__user__full_name")
+
+
 def matching_view(matter: Matter, seats: list[Seat]) -> MatchingView:
     """The matter's matching state and results, in a fixed number of queries whatever their size."""
     latest = match_run_latest(matter)
@@ -226,10 +230,17 @@ def matching_view(matter: Matter, seats: list[Seat]) -> MatchingView:
     funnels = {f.seat_id: f for f in SeatFunnel.objects.filter(run=current)}
     candidates: dict[int, list[MatchCandidate]] = {}
     for candidate in (
-        MatchCandidate.objects.filter(run=current).select_related("lawyer__user").order_by("seat_id", "rank")
+        MatchCandidate.objects.filter(run=current)
+        .select_related("lawyer__user")
+        .only(*(f.attname for f in MatchCandidate._meta.concrete_fields), *LAWYER_REF_COLUMNS)
+        .order_by("seat_id", "rank")
     ):
         candidates.setdefault(candidate.seat_id, []).append(candidate)
-    team = list(ProposedTeamMember.objects.filter(run=current).select_related("lawyer__user"))
+    team = list(
+        ProposedTeamMember.objects.filter(run=current)
+        .select_related("lawyer__user")
+        .only(*(f.attname for f in ProposedTeamMember._meta.concrete_fields), *LAWYER_REF_COLUMNS)
+    )
     members = {m.seat_id: m for m in team}
     by_seat = {seat.pk: seat for seat in seats}
     results = [
