@@ -130,14 +130,24 @@ class LawyerSummaryListSerializer(serializers.ListSerializer):
     their models' orders, instead of prefetching model instances of all five tables; dates and
     amounts are formatted by the summary's own fields (same formats, time zone and decimals)."""
 
+    _formats: tuple[Any, Any, Any] | None = None
+
+    def _formatters(self) -> tuple[Any, Any, Any]:
+        """The summary's own fields for dates and amounts (built once: building a ModelSerializer's
+        fields copies and inspects them, a few ms a page)."""
+        if LawyerSummaryListSerializer._formats is None:
+            fields = self.child.fields
+            LawyerSummaryListSerializer._formats = (
+                fields["updated_at"].to_representation,  # a DateTimeField like every date here
+                fields["hourly_rate"].to_representation,
+                fields["admissions"].child.fields["verified_at"].to_representation,
+            )
+        return LawyerSummaryListSerializer._formats
+
     def to_representation(self, data: Iterable[LawyerProfile]) -> list[dict[str, Any]]:
         profiles = list(data.all() if isinstance(data, Manager) else data)
         ids = [profile.pk for profile in profiles]
-        fields = self.child.fields
-        admission_fields = fields["admissions"].child.fields
-        when = fields["updated_at"].to_representation  # a DateTimeField like every date here
-        amount = fields["hourly_rate"].to_representation
-        verified_when = admission_fields["verified_at"].to_representation
+        when, amount, verified_when = self._formatters()
 
         admissions: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for pk, profile_id, code, name, number, year, verified_at in (
