@@ -296,6 +296,12 @@ def offers_of_matter(matter: Matter) -> list[Offer]:
     return list(
         Offer.objects.filter(seat__matter_id=matter.pk)
         .select_related("lawyer__user", "sent_by")
+        .only(
+            *(f.attname for f in Offer._meta.concrete_fields),
+            *LAWYER_REF_COLUMNS,
+            "sent_by__id",
+            "sent_by__full_name",
+        )
         .order_by("seat__position", "seat_id", "-created_at", "-pk")
     )
 
@@ -353,9 +359,12 @@ def engagement_get_for_client(user: User, pk: int) -> Engagement:
 
 def engagements_of_matter(matter: Matter) -> dict[int, Engagement]:
     """The matter's engagements by seat id, with their lawyers (one query)."""
-    return {
-        e.seat_id: e for e in Engagement.objects.filter(matter_id=matter.pk).select_related("lawyer__user")
-    }
+    engagements = (
+        Engagement.objects.filter(matter_id=matter.pk)
+        .select_related("lawyer__user")
+        .only(*(f.attname for f in Engagement._meta.concrete_fields), *LAWYER_REF_COLUMNS)
+    )
+    return {e.seat_id: e for e in engagements}
 
 
 @dataclass(frozen=True)
