@@ -4,7 +4,7 @@ Every action calls a service per profile and reports each profile's outcome; not
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django import forms
@@ -112,12 +112,17 @@ class QuickChangeList(ChangeList):
             else:
                 return list(results(self))
             empty = getattr(attr, "empty_value_display", model_admin.get_empty_value_display())
-            columns.append((name, f"field-{name}", tag, field, getter, attr, empty))
+            # A field with choices shows its label (display_for_field builds this dict for every cell).
+            try:
+                choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
+            except TypeError:
+                choices = None
+            columns.append((name, f"field-{name}", tag, field, getter, attr, empty, choices))
 
         rows = []
         for result in self.result_list:
             cells = []
-            for name, css, tag, field, getter, attr, empty in columns:
+            for name, css, tag, field, getter, attr, empty, choices in columns:
                 classes = [css]
                 try:
                     value = getattr(result, name) if getter is None else getter(result)
@@ -139,6 +144,8 @@ class QuickChangeList(ChangeList):
                 else:
                     if isinstance(field.remote_field, models.ManyToOneRel):
                         shown = empty if value is None else value
+                    elif choices is not None and isinstance(value, Hashable):
+                        shown = choices.get(value, empty)
                     else:
                         shown = display_for_field(value, field, empty, avoid_link=tag is not None)
                     if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
