@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership
 from engagements import dashboards, delivery, sla
 from engagements.models import Engagement, Rating, TimeEntry
+from engagements.views import with_detail_urls
 from marketplace.errors import DomainError
 
 
@@ -356,6 +357,7 @@ def client_dashboard(request: HttpRequest) -> HttpResponse:
     if membership is None:
         raise PermissionDenied("The dashboard is for members of a client organisation.")
     dashboard = dashboards.client_dashboard(organisation_id=membership.organisation_id)
+    with_detail_urls(row.matter for row in dashboard.matters)
     return render(
         request,
         "engagements/dashboards/client.html",

@@ -146,6 +146,7 @@ def test_the_page_shows_the_organisations_figures_only(client, client_owner, cli
     client.force_login(client_owner)
     html = client.get(URL).content.decode()
     assert "Our privacy review" in html and "Their secret deal" not in html
+    assert f'<a href="{reverse("engagements:matter-detail", args=[mine.pk])}">Our privacy review</a>' in html
     assert "USD 250.00" in html and "USD 750.00" in html and "25.0%" in html
     assert "1 of 1 seat filled" in html
 

@@ -233,6 +233,7 @@ def test_list_is_paginated_and_keeps_the_status_filter(client, client_owner, mon
     first = client.get(_url("matter-list"), {"status": "open"})
     assert [m.title for m in first.context["matters"]] == ["Posted 2", "Posted 1"]
     assert first.context["matters"][0].seat_count == 2
+    assert f'href="{_url("matter-detail", posted[2])}"'.encode() in first.content
     assert b'href="?status=open&amp;page=2"' in first.content and b"Page 1 of 2" in first.content
 
     second = client.get(_url("matter-list"), {"status": "open", "page": 2})
