@@ -9,6 +9,7 @@ the version and the entry come back together.
 Only for data every visitor sees alike: never anything that depends on who asks.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def _prefix() -> str:
@@ -50,19 +52,30 @@ def invalidate() -> None:
 
 
 def cached(key: str, build: Callable[[], T]) -> T:
-    """`build()`, from the cache while no reference data changed since it was stored."""
+    """`build()`, from the cache while no reference data changed since it was stored.
+
+    An unreachable cache means building each time, not an error (invalidation, though, does fail: a
+    staff edit the cache could not hear of would leave stale entries behind once it came back).
+    """
     if not enabled():
         return build()
     entry_key = _prefix() + key
-    found = cache.get_many([_version_key(), entry_key])
-    version = found.get(_version_key())
-    if version is None:
-        cache.add(_version_key(), uuid.uuid4().hex, timeout=None)
-        version = cache.get(_version_key())
+    try:
+        found = cache.get_many([_version_key(), entry_key])
+        version = found.get(_version_key())
+        if version is None:
+            cache.add(_version_key(), uuid.uuid4().hex, timeout=None)
+            version = cache.get(_version_key())
+    except Exception:
+        logger.warning("reference cache unreachable: %s computed afresh", key, exc_info=True)
+        return build()
     entry = found.get(entry_key)
     if entry is not None and entry[0] == version:
         return entry[1]  # type: ignore[no-any-return]
     value = build()
     # Stored under the version read before building: a change committed meanwhile has set a new one.
-    cache.set(entry_key, (version, value), timeout=settings.REFERENCE_DATA_CACHE_SECONDS)
+    try:
+        cache.set(entry_key, (version, value), timeout=settings.REFERENCE_DATA_CACHE_SECONDS)
+    except Exception:
+        logger.warning("reference cache unreachable: %s not stored", key, exc_info=True)
     return value

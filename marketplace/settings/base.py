@@ -178,10 +178,17 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable cache costs a request a second at most (the reads then go to the database).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     # Sessions are read from the shared cache (and written through to the database): no session query
-    # on every signed-in request.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # on every signed-in request; from the database alone while the cache is down (marketplace.sessions).
+    SESSION_ENGINE = "marketplace.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Public reference data (jurisdictions, practice areas) rendered once and kept in the cache until staff

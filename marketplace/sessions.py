@@ -1,0 +1,42 @@
+"""Sessions read from the cache and written through to the database (`cached_db`), still served from
+the database alone while the cache is unreachable: a Redis outage slows signed-in pages, never fails them.
+
+Only reads and the write-through are forgiven. Deleting a session (logging out, and logging in over an
+earlier session, which replaces it) still fails loudly while the cache is down, as with Django's own
+`cached_db`: a session left in the cache would outlive the logout once the cache came back.
+"""
+
+import logging
+from typing import Any
+
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(CachedDBStore):
+    def load(self) -> dict[str, Any]:
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:
+            logger.warning("session cache unreachable: reading the session from the database", exc_info=True)
+            data = None
+        if data is not None:
+            return data  # type: ignore[no-any-return]
+        stored = self._get_session_from_db()
+        if not stored:
+            return {}
+        data = self.decode(stored.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
+        except Exception:
+            logger.warning("session cache unreachable: session not cached", exc_info=True)
+        return data  # type: ignore[no-any-return]
+
+    def exists(self, session_key: str | None) -> bool:
+        try:
+            if session_key and (self.cache_key_prefix + session_key) in self._cache:
+                return True
+        except Exception:
+            logger.warning("session cache unreachable: checking the database only", exc_info=True)
+        return bool(session_key) and super(CachedDBStore, self).exists(session_key)
