@@ -4,10 +4,17 @@ clients none (there is no browsable lawyer directory)."""
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.models import User
-from lawyers.models import BarAdmission, Document, LawyerProfile, VettingCheck, VettingDecision
+from lawyers.models import (
+    BarAdmission,
+    Document,
+    LawyerProfile,
+    PracticeAreaExperience,
+    VettingCheck,
+    VettingDecision,
+)
 from lawyers.vetting import HOW_TO_FIX, profile_missing_items
 
 
@@ -69,20 +76,23 @@ class ProfileOverview:
 
 def lawyer_profile_overview(*, profile: LawyerProfile) -> ProfileOverview:
     """The profile page: what is missing, check results with what to fix, decisions (newest first)."""
-    profile = (
-        LawyerProfile.objects.select_related("user")
-        .prefetch_related(
-            Prefetch("admissions", queryset=BarAdmission.objects.select_related("jurisdiction")),
-            "practice_areas__practice_area__parent",
-            "languages",
-            "experiences",
-            "unavailabilities",
-            "declared_conflicts",
-            "documents",
-            Prefetch("decisions", queryset=VettingDecision.objects.select_related("by")),
-        )
-        .get(pk=profile.pk)
-    )
+    related = [
+        Prefetch("admissions", queryset=BarAdmission.objects.select_related("jurisdiction")),
+        Prefetch(
+            "practice_areas", queryset=PracticeAreaExperience.objects.select_related("practice_area__parent")
+        ),
+        "languages",
+        "experiences",
+        "unavailabilities",
+        "declared_conflicts",
+        "documents",
+        Prefetch("decisions", queryset=VettingDecision.objects.select_related("by")),
+    ]
+    if LawyerProfile.user.is_cached(profile) and not getattr(profile, "_prefetched_objects_cache", None):
+        # Just read with its user (the view's visibility lookup): its lists are added, not read again.
+        prefetch_related_objects([profile], *related)
+    else:
+        profile = LawyerProfile.objects.select_related("user").prefetch_related(*related).get(pk=profile.pk)
     checks = [
         CheckView(
             name=check.name,

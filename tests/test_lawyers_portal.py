@@ -313,3 +313,20 @@ def test_profile_page_queries_do_not_grow_with_rows(client, lawyer_user):
         ExperienceFactory(profile=profile, start_date=dt.date(year, 1, 1))
     LanguageSkillFactory(profile=profile, code="fr")
     assert count() == before
+
+
+def test_staff_read_a_profile_page_reading_the_profile_once(client, staff_user):
+    profile = complete_profile()
+    BarAdmissionFactory(profile=profile, jurisdiction=jurisdiction("GB-ENG"), registration_number="55")
+    client.force_login(staff_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/lawyers/{profile.pk}/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert profile.user.get_full_name() in content and "GB-ENG" in content
+    profile_reads = [q for q in queries if 'FROM "lawyers_lawyerprofile"' in q["sql"]]
+    area_reads = [q for q in queries if 'FROM "jurisdictions_practicearea"' in q["sql"]]
+    assert len(profile_reads) == 1  # looked up once, its lists added to it
+    assert not area_reads  # areas and their parents come with the profile's areas
