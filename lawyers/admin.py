@@ -59,6 +59,16 @@ Status = LawyerProfile.Status
 _MISSING = object()
 
 
+def _property_getter(name: str) -> Callable[[Any], Any]:
+    """A model property's value, as lookup_field reads it (called if it is callable)."""
+
+    def get(obj: Any) -> Any:
+        value = getattr(obj, name)
+        return value() if callable(value) else value
+
+    return get
+
+
 class QuickChangeList(ChangeList):
     """A changelist whose row links are worked out once per page: the change URL is reversed once with
     a stand-in for the pk, with the list's filters already added (as the admin adds them, which resolves
@@ -109,26 +119,32 @@ class QuickChangeList(ChangeList):
                 getter, attr = None, None
             elif hasattr(model_admin, name):
                 getter = attr = getattr(model_admin, name)
+            elif isinstance(getattr(self.model, name, None), property):  # e.g. "pk"
+                attr = getattr(self.model, name)
+                getter = _property_getter(name)
             else:
                 return list(results(self))
             empty = getattr(attr, "empty_value_display", model_admin.get_empty_value_display())
+            boolean = getattr(attr, "boolean", False)
+            if isinstance(attr, property) and hasattr(attr, "fget"):
+                boolean = getattr(attr.fget, "boolean", False)
             # A field with choices shows its label (display_for_field builds this dict for every cell).
             try:
                 choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
             except TypeError:
                 choices = None
-            columns.append((name, f"field-{name}", tag, field, getter, attr, empty, choices))
+            columns.append((name, f"field-{name}", tag, field, getter, boolean, empty, choices))
 
         rows = []
         for result in self.result_list:
             cells = []
-            for name, css, tag, field, getter, attr, empty, choices in columns:
+            for name, css, tag, field, getter, boolean, empty, choices in columns:
                 classes = [css]
                 try:
                     value = getattr(result, name) if getter is None else getter(result)
                 except ObjectDoesNotExist:
                     shown = model_admin.get_empty_value_display()
-                    field = attr = value = _MISSING
+                    field = value = _MISSING
                 if value is _MISSING:
                     pass
                 elif isinstance(value, str) and value.strip() == "":
@@ -138,7 +154,7 @@ class QuickChangeList(ChangeList):
                 elif field is None:
                     if name == "action_checkbox":
                         classes = ["action-checkbox"]
-                    shown = display_for_value(value, empty, getattr(attr, "boolean", False))
+                    shown = display_for_value(value, empty, boolean)
                     if isinstance(value, datetime.date | datetime.time):
                         classes.append("nowrap")
                 else:

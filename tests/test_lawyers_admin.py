@@ -305,6 +305,8 @@ def _rows_html(content: str) -> str:
         (CHANGELIST, {"status__exact": "in_review", "o": "-4.1"}),
         ("/admin/engagements/matter/", {}),
         ("/admin/engagements/matter/", {"o": "-1", "q": " "}),
+        ("/admin/engagements/offer/", {}),
+        ("/admin/engagements/offer/", {"status__exact": "pending"}),
     ],
 )
 def test_quick_changelists_render_the_rows_the_stock_admin_renders(
@@ -315,15 +317,17 @@ def test_quick_changelists_render_the_rows_the_stock_admin_renders(
     from django.contrib import admin as django_admin
     from django.contrib.admin.views.main import ChangeList
 
-    from engagements.models import Matter
+    from engagements.models import Matter, Offer
     from tests import factories_engagements as fe
 
     for _ in range(3):
         _in_review()
-    fe.posted_and_matched(client_owner, confidential_details="")
+    matter, _, (_ada, bea, _) = fe.posted_and_matched(client_owner, confidential_details="")
+    fe.send_offer(seat=fe.seats_of(matter)[0], lawyer=bea, by=client_owner)
 
     quick = staff_client.get(url, query).content.decode()
-    model_admin = django_admin.site._registry[LawyerProfile if url == CHANGELIST else Matter]
+    model = {CHANGELIST: LawyerProfile, "/admin/engagements/matter/": Matter}.get(url, Offer)
+    model_admin = django_admin.site._registry[model]
     monkeypatch.setattr(type(model_admin), "get_changelist", lambda self, request, **kw: ChangeList)
     monkeypatch.setattr(type(model_admin), "action_checkbox", django_admin.ModelAdmin.action_checkbox)
     monkeypatch.setattr(type(model_admin), "change_list_template", None)
