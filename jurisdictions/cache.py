@@ -41,14 +41,24 @@ def _new_version() -> str:
     return version
 
 
-def invalidate() -> None:
+def invalidate(*, strict: bool = True) -> None:
     """Forget everything cached so far: now, and again once the current transaction commits (another
     request may have cached the rows as they were before the commit under the first new version).
 
     A random version rather than a counter: an evicted counter restarting could meet old entries again.
+    `strict` (staff edits): an unreachable cache fails the change, which would otherwise be hidden behind
+    the old entries once the cache came back; reference loads and migrations only log it.
     """
-    _new_version()  # what this transaction's own later reads see
-    transaction.on_commit(_new_version)  # and once committed: nothing read meanwhile survives
+    if not enabled():
+        return
+    try:
+        _new_version()  # what this transaction's own later reads see
+    except Exception:
+        if strict:
+            raise
+        logger.error("reference cache unreachable: cached pages may show data from before this change")
+        return
+    transaction.on_commit(_new_version, robust=True)  # and once committed: nothing read meanwhile survives
 
 
 def cached(key: str, build: Callable[[], T]) -> T:

@@ -146,7 +146,7 @@ def reference_data_load(*, apps: Apps = django_apps) -> ReferenceDataLoaded:
             ),
         )
         # Bulk inserts send no signals: the cached public pages go here, once the rows are committed.
-        reference_cache.invalidate()
+        reference_cache.invalidate(strict=False)
         return loaded
 
 

@@ -20,4 +20,5 @@ def reference_data_changed(sender: Any, **kwargs: Any) -> None:
 @receiver(post_migrate)
 def reference_data_migrated(sender: Any, **kwargs: Any) -> None:
     # Data migrations write through historical models, which send no signals for these senders.
-    cache.invalidate()
+    if sender.name == "jurisdictions":
+        cache.invalidate(strict=False)

@@ -248,3 +248,9 @@ def test_a_staff_edit_is_refused_while_the_cache_cannot_hear_of_it(cache_down):
     area.name = "Mergers"
     with pytest.raises(Exception, match=r"(?i)connect"):
         area.save()
+
+
+def test_a_reference_load_or_migration_still_runs_while_the_cache_is_down(cache_down):
+    PracticeArea.objects.filter(slug="m-and-a")._raw_delete(PracticeArea.objects.db)
+
+    assert reference_data_load().practice_areas == 1
