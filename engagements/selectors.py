@@ -262,9 +262,24 @@ def matching_view(matter: Matter, seats: list[Seat]) -> MatchingView:
 # --- offers and engagements ----------------------------------------------------------------------
 
 
+_NOT_LOADED = object()
+
+
+def _lawyer_profile_loaded(user: User) -> object:
+    """The user's lawyer profile if this request already read it (the layout and the lawyer checks
+    do): the profile, None for a user without one, or _NOT_LOADED."""
+    state = getattr(user, "_state", None)
+    if state is None:
+        return _NOT_LOADED
+    return state.fields_cache.get("lawyer_profile", _NOT_LOADED)
+
+
 def _lawyer_id(user: User) -> int | None:
     if not user.is_authenticated or not user.is_active:
         return None
+    loaded = _lawyer_profile_loaded(user)
+    if loaded is not _NOT_LOADED:
+        return loaded.pk if loaded is not None else None  # type: ignore[attr-defined]
     return LawyerProfile.objects.filter(user=user).values_list("pk", flat=True).first()
 
 
@@ -405,7 +420,10 @@ def lawyer_capacity_weeks(
 
 def lawyer_engagements_overview(user: User, *, today: dt.date, weeks: int = 8) -> LawyerEngagements:
     """What the lawyer's engagements page shows, in a fixed number of queries."""
-    profile = LawyerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    loaded = _lawyer_profile_loaded(user) if user.is_authenticated else None
+    if loaded is _NOT_LOADED:
+        loaded = LawyerProfile.objects.filter(user=user).first()
+    profile: LawyerProfile | None = loaded  # type: ignore[assignment]
     if profile is None:
         raise Http404("Engagements are for lawyers.")
     engagements = list(engagements_visible_to(user)[:200])
