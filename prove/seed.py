@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import models
+from django.apps import apps
+from django.db import connection, models
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,7 +109,26 @@ def matters_ensure(*, count: int, post_every: int = 1, offers: int = 0, progress
         created += 1
         if progress and created % 100 == 0:
             print(f"  seeded {created} matters", flush=True)
-    return Seeded(matters=len(existing) + created, created=created, offers=_offers_ensure(offers))
+    seeded = Seeded(matters=len(existing) + created, created=created, offers=_offers_ensure(offers))
+    _statistics_refresh()
+    return seeded
+
+
+def _statistics_refresh() -> None:
+    """Planner statistics (and the visibility map) for the tables the matters went into.
+
+    The load runs right after seeding, and autovacuum may be late or off (it is off on this
+    machine): without statistics PostgreSQL plans the engagements joins for empty tables.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for app in ("accounts", "engagements", "notifications", "outbox")
+        for model in apps.get_app_config(app).get_models()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
 
 
 def _shortlisted_seats() -> dict[int, list[tuple[int, int]]]:
