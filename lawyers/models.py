@@ -69,6 +69,9 @@ class LawyerProfile(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["status"], name="lawyer_profile_status_idx"),
+            # The talent team's vetting queue, oldest submission first, with or without a status.
+            models.Index(fields=["submitted_at", "id"], name="lawyer_profile_queue_idx"),
+            models.Index(fields=["status", "submitted_at", "id"], name="lawyer_profile_status_q_idx"),
             # A match run counts the matchable lawyers per currency, and lists the others, from
             # these two alone (engagements.pools): no pass over the profiles themselves.
             models.Index(fields=["rate_currency"], condition=MATCHABLE, name="lawyer_profile_matchable_idx"),
@@ -113,11 +116,10 @@ class BarAdmission(models.Model):
         ]
         indexes = [
             models.Index(fields=["jurisdiction", "verified_at"], name="bar_admission_verified_idx"),
-            # A match run's pool: the verified admissions in a jurisdiction, read from the index alone.
+            # The admitted lawyers of a jurisdiction from the index alone: a match run's pool (the
+            # verified ones) and the staff list's jurisdiction filter and its count (any).
             models.Index(
-                fields=["jurisdiction", "profile"],
-                condition=Q(verified_at__isnull=False),
-                name="bar_admission_pool_idx",
+                fields=["jurisdiction", "profile"], include=["verified_at"], name="bar_admission_pool_idx"
             ),
             models.Index(fields=["jurisdiction", "registration_number"], name="bar_admission_number_idx"),
         ]
@@ -156,11 +158,12 @@ class PracticeAreaExperience(models.Model):
                 condition=Q(proficiency__gte=1, proficiency__lte=4), name="practice_area_proficiency_1_to_4"
             ),
         ]
-        # Covering: a match run reads everyone's experience in an area from the index alone.
+        # Covering: a match run reads everyone's experience in an area from the index alone, and the
+        # staff list's count for an area merges it, in profile order, with the admissions index.
         indexes = [
             models.Index(
-                fields=["practice_area"],
-                include=["profile", "years", "proficiency"],
+                fields=["practice_area", "profile"],
+                include=["years", "proficiency"],
                 name="practice_area_experience_idx",
             )
         ]
