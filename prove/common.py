@@ -25,6 +25,11 @@ def line(name: str, value: object, target: str, ok: bool) -> None:
     print(f"{name:<46} {value!s:>14}  {target:<26} {'PASS' if ok else 'FAIL'}", flush=True)
 
 
+def figure(name: str, value: object) -> None:
+    """Print a figure that has no target (shown for comparison, never a verdict)."""
+    print(f"{name:<46} {value!s:>14}  {'(no target)':<26}", flush=True)
+
+
 def note(text: str) -> None:
     """A comment between the figures (progress, where the details are)."""
     for row in text.splitlines() or [""]:

@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from prove.common import REPORT_DIR, ROOT, database_create, exit_code, line, note, pct, python
+from prove.common import REPORT_DIR, ROOT, database_create, exit_code, figure, line, note, pct, python
 
 DATABASE_URL = os.environ.get("PROVE_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/counsel_bench")
 os.environ["DATABASE_URL"] = DATABASE_URL
@@ -47,7 +47,6 @@ WORKERS = int(os.environ.get("PROVE_WEB_WORKERS", "3"))
 REDIS_URL = os.environ.get("PROVE_LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
 P95_PAGES_MS = 150.0
 P95_API_MS = 100.0
-RATIO_MIN = float(os.environ.get("PROVE_LOAD_RATIO_MIN", "0.10"))
 
 
 def prepare() -> dict[str, Any]:
@@ -375,7 +374,8 @@ def report(phases: dict[str, Any], alone: dict[str, tuple[float, int]]) -> None:
         ours_errors == 0,
     )
     ratio = ours_rps / bare_rps if bare_rps else 0.0
-    line("load throughput ratio ours/bare", f"{ratio:.2f}", f"≥ {RATIO_MIN:.2f}", ratio >= RATIO_MIN)
+    # The issue asks for the bare view's throughput and the ratio, with no target for the ratio.
+    figure("load throughput ratio ours/bare", f"{ratio:.2f}")
 
 
 def run() -> int:
