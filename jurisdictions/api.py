@@ -2,6 +2,7 @@
 for signed-in users. Each viewset is a selector's queryset, filters and a nested Output serializer."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
@@ -71,11 +72,28 @@ class ReferenceCachedMixin:
     """
 
     cache_name = ""
-    _QUERY_MAX = 200
+    # Query parameters whose values come from a closed set, as the only ones a cached answer may have:
+    # anything else (free text, unknown names, another spelling of the same query) is computed each
+    # time, so the number of cached answers stays bounded whatever anyone sends.
+    cached_choices: dict[str, set[str]] = {}
+    _PAGES_MAX = 999
 
     def _cache_key(self, request: Request, action: str) -> str | None:
+        params = request.query_params
+        if action != "list" and params:
+            return None
+        for name in params:
+            values = params.getlist(name)
+            if len(values) != 1:
+                return None
+            value = values[0]
+            if name == "page":
+                if not (value.isdigit() and not value.startswith("0") and int(value) <= self._PAGES_MAX):
+                    return None
+            elif value not in self.cached_choices.get(name, ()):
+                return None
         query = request.META.get("QUERY_STRING", "")
-        if len(query) > self._QUERY_MAX or "search" in request.query_params:
+        if query != urlencode(sorted(params.items())):  # one spelling per query
             return None
         return f"api:{self.cache_name}:{action}:{request.scheme}://{request.get_host()}?{query}"
 
@@ -124,6 +142,13 @@ class PracticeAreaRefSerializer(serializers.ModelSerializer):
 )
 class JurisdictionViewSet(ReferenceCachedMixin, viewsets.ReadOnlyModelViewSet):
     cache_name = "jurisdictions"
+    cached_choices = {
+        "active": {"true", "false"},
+        "is_active": {"true", "false"},
+        "kind": set(Jurisdiction.Kind.values),
+        "legal_system": set(Jurisdiction.LegalSystem.values),
+        "ordering": {"code", "-code", "name", "-name"},
+    }
 
     @extend_schema_serializer(component_name="Jurisdiction")
     class OutputSerializer(serializers.ModelSerializer):
@@ -166,6 +191,7 @@ class JurisdictionViewSet(ReferenceCachedMixin, viewsets.ReadOnlyModelViewSet):
 )
 class PracticeAreaViewSet(ReferenceCachedMixin, viewsets.ReadOnlyModelViewSet):
     cache_name = "practice-areas"
+    cached_choices = {"top_level": {"true", "false"}, "ordering": {"name", "-name", "slug", "-slug"}}
 
     @extend_schema_serializer(component_name="PracticeArea")
     class OutputSerializer(serializers.ModelSerializer):

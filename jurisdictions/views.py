@@ -39,16 +39,32 @@ def _countries(*, include_inactive: bool) -> list[tuple[str, str]]:
     )
 
 
+# The order the filter form submits its fields in, the page last (as the pagination links add it).
+_LIST_CACHED_ORDER = ["q", "legal_system", "country", "all", "page"]
+_LIST_CACHED_PAGES = 20
+
+
 def _list_cache_key(request: HttpRequest, form: JurisdictionFilterForm) -> str | None:
-    """The raw query string (the pagination links keep it as it is) when it only browses; else None."""
+    """The raw query string (the pagination links keep it as it is) when it only browses; else None.
+
+    Only a bounded set of queries is cached, whatever anyone sends: no search text, each parameter once
+    and in the form's order, valid filter values, the checkbox as browsers send it, and the first
+    pages of the whole list or the first page of a filtered one. Anything else is computed each time.
+    """
     query = request.META.get("QUERY_STRING", "")
     params = request.GET
     if len(query) > _LIST_CACHED_QUERY_MAX or not set(params) <= _LIST_CACHED_PARAMS:
         return None
     if any(len(params.getlist(name)) > 1 for name in params) or params.get("q", "").strip():
         return None
+    if list(params) != [name for name in _LIST_CACHED_ORDER if name in params]:
+        return None
+    if params.get("all", "on") != "on":
+        return None
     page = params.get("page", "1")
-    if not (page.isdigit() and len(page) <= 4):
+    filtered = bool(params.get("legal_system") or params.get("country"))
+    last_cached = 1 if filtered else _LIST_CACHED_PAGES
+    if not (page.isdigit() and not page.startswith("0") and int(page) <= last_cached):
         return None
     if form.is_bound and not form.is_valid():
         return None

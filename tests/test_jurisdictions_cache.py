@@ -85,6 +85,36 @@ def test_free_text_search_and_invalid_filters_are_not_cached(client):
     assert "New York State" in names
 
 
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (API_LIST_URL, {"x": "random-1"}),  # an unknown parameter
+        (API_LIST_URL, {"active": "true", "page": "01"}),  # another spelling of page 1
+        (API_LIST_URL, {"page": "1000"}),
+        (LIST_URL, {"all": "yes-please"}),
+        (LIST_URL, {"page": "21"}),
+        (LIST_URL, {"country": "US", "page": "2"}),
+    ],
+)
+def test_queries_outside_the_bounded_set_are_computed_each_time(client, url, params):
+    # Anyone can send endless variations: only a bounded set of browsing queries is ever stored.
+    response = client.get(url, params)
+
+    stored = [key for key in cache._cache if ":list:" in key]  # the locmem cache's own keys
+    assert response.status_code in {200, 400, 404}
+    assert stored == []
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [(API_LIST_URL, {"active": "true"}), (LIST_URL, {"page": "2"}), (LIST_URL, {"country": "US"})],
+)
+def test_browsing_queries_are_stored(client, url, params):
+    client.get(url, params)
+
+    assert [key for key in cache._cache if ":list:" in key]
+
+
 def test_a_saved_jurisdiction_shows_everywhere_at_once(client):
     us_url = reverse("jurisdictions:detail", args=["US"])
     for url in [*PUBLIC_URLS, us_url]:
