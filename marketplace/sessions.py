@@ -2,14 +2,16 @@
 the database alone while the cache is unreachable: a Redis outage slows signed-in pages, never fails them.
 
 Only reads and the write-through are forgiven. Deleting a session (logging out, and logging in over an
-earlier session, which replaces it) still fails loudly while the cache is down, as with Django's own
-`cached_db`: a session left in the cache would outlive the logout once the cache came back.
+earlier session, which replaces it) removes it from the cache first and fails while the cache is down,
+before anything changed: a half-done logout (the database row gone, the cached copy kept) would let the
+session come back with the cache. Django's own `cached_db` deletes the row first.
 """
 
 import logging
 from typing import Any
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.contrib.sessions.backends.db import SessionStore as DBStore
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +42,11 @@ class SessionStore(CachedDBStore):
         except Exception:
             logger.warning("session cache unreachable: checking the database only", exc_info=True)
         return bool(session_key) and super(CachedDBStore, self).exists(session_key)
+
+    def delete(self, session_key: str | None = None) -> None:
+        if session_key is None:
+            if self.session_key is None:
+                return
+            session_key = self.session_key
+        self._cache.delete(self.cache_key_prefix + session_key)  # raises while the cache is down
+        DBStore.delete(self, session_key)

@@ -272,6 +272,21 @@ def test_pages_and_sessions_work_while_the_cache_is_down(cache_down, client, law
     assert client.get("/notifications/").status_code == 200
 
 
+def test_a_logout_while_the_cache_is_down_changes_nothing_rather_than_half(cache_down, lawyer_user):
+    # Deleting the database row first and then failing on the cache would leave the cached copy to
+    # sign the browser in again once the cache came back.
+    from marketplace.sessions import SessionStore
+
+    session = DBSessionStore()
+    session[SESSION_KEY] = str(lawyer_user.pk)
+    session.create()
+
+    with pytest.raises(Exception, match=r"(?i)connect"):
+        SessionStore(session.session_key).delete()
+
+    assert DBSessionStore().exists(session.session_key)
+
+
 def test_a_staff_edit_is_refused_while_the_cache_cannot_hear_of_it(cache_down):
     # Saved without a new version, the old entries would be served again once the cache came back.
     area = PracticeArea.objects.get(slug="m-and-a")
