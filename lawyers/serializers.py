@@ -130,19 +130,15 @@ class LawyerSummaryListSerializer(serializers.ListSerializer):
     their models' orders, instead of prefetching model instances of all five tables; dates and
     amounts are formatted by the summary's own fields (same formats, time zone and decimals)."""
 
-    _formats: tuple[Any, Any, Any] | None = None
-
     def _formatters(self) -> tuple[Any, Any, Any]:
-        """The summary's own fields for dates and amounts (built once: building a ModelSerializer's
-        fields copies and inspects them, a few ms a page)."""
-        if LawyerSummaryListSerializer._formats is None:
-            fields = self.child.fields
-            LawyerSummaryListSerializer._formats = (
-                fields["updated_at"].to_representation,  # a DateTimeField like every date here
-                fields["hourly_rate"].to_representation,
-                fields["admissions"].child.fields["verified_at"].to_representation,
-            )
-        return LawyerSummaryListSerializer._formats
+        """How the summary's own fields write dates and amounts (fields made once per page, unbound:
+        building a ModelSerializer's fields copies and inspects them, a few ms a page)."""
+        rate = LawyerProfile._meta.get_field("hourly_rate")
+        when = serializers.DateTimeField(read_only=True).to_representation
+        amount = serializers.DecimalField(
+            max_digits=rate.max_digits, decimal_places=rate.decimal_places, read_only=True
+        ).to_representation
+        return when, amount, when
 
     def to_representation(self, data: Iterable[LawyerProfile]) -> list[dict[str, Any]]:
         profiles = list(data.all() if isinstance(data, Manager) else data)
