@@ -14,6 +14,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Off unless a test turns it on (tests/test_jurisdictions_cache.py): the database rolls back, the cache not.
 REFERENCE_DATA_CACHE = False
+# Sessions in the database whether or not REDIS_URL is set, so a test's queries are the same on both CI
+# passes; the cached sessions have tests of their own (tests/test_jurisdictions_cache.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
