@@ -1,4 +1,4 @@
-"""Create the PostgreSQL database named in a URL if it does not exist yet (used by `make bench`)."""
+"""Create the PostgreSQL database named in a URL if it does not exist yet (`make bench`, `make prove`)."""
 
 import sys
 from urllib.parse import urlparse
@@ -7,7 +7,8 @@ import psycopg2
 from psycopg2 import sql
 
 
-def main(url: str) -> None:
+def database_create(url: str, *, fresh: bool = False) -> bool:
+    """Create the database named in `url` if missing (drop it first when `fresh`); whether it was created."""
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     conn = psycopg2.connect(
@@ -18,13 +19,20 @@ def main(url: str) -> None:
         port=parts.port or 5432,
     )
     conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
+    try:
+        with conn.cursor() as cursor:
+            if fresh:
+                drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                cursor.execute(drop.format(sql.Identifier(name)))
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is not None:
+                return False
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-    conn.close()
+            return True
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if database_create(sys.argv[1]):
+        print(f"created database {urlparse(sys.argv[1]).path.lstrip('/')}")

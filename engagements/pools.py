@@ -321,11 +321,6 @@ def _positions(
 # --- the pool ------------------------------------------------------------------------------------
 
 
-# `lawyers.models.MATCHABLE` in SQL: vetted (not suspended), with a rate and capacity (and, its params,
-# a currency we convert).
-_ACTIVE_SQL = "p.status = %s AND p.hourly_rate IS NOT NULL AND p.weekly_capacity_hours IS NOT NULL"
-
-
 class _Network:
     """The admitted active lawyers of the seats' jurisdictions: one row per (jurisdiction, lawyer),
     sorted by jurisdiction then lawyer. Per-lawyer figures are arrays over `lawyers` (the distinct
@@ -404,6 +399,12 @@ class _Network:
         """One query: seniority, capacity and rate (in USD) of the `wanted` lawyers (a mask over
         `lawyers`), by primary key. A lawyer who stopped being active since the pool was read is
         left out (placeholders: no capacity, so the funnel drops them) rather than failing the run."""
+        active, active_params = (
+            LawyerProfile.objects.filter(MATCHABLE, rate_currency__in=currencies)
+            .order_by()
+            .values("id", "seniority_years", "weekly_capacity_hours", "hourly_rate", "rate_currency")
+            .query.sql_with_params()
+        )
         among, params = _id_list("p.id", self.lawyers[wanted])
         (profile, seniority, capacity, rate, currency), _ = _columns(
             [
@@ -413,9 +414,8 @@ class _Network:
                 ("p.hourly_rate", np.float64),
                 ("p.rate_currency", CODE),
             ],
-            f"FROM {_table(LawyerProfile)} p WHERE {among} AND {_ACTIVE_SQL}"
-            f" AND p.rate_currency IN ({_placeholders(currencies)})",
-            [*params, LawyerProfile.Status.VETTED, *currencies],
+            f"FROM ({active}) p WHERE {among}",
+            [*active_params, *params],
         )
         positions, found = _positions(self.lawyers, profile)
         self.seniority_years[positions] = seniority[found]

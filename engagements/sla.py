@@ -45,9 +45,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ClientOrganisation, Membership, User
-from engagements.delivery import NotAllowedError
 from engagements.models import Engagement, MatchRun, Matter, Offer, Seat, SlaBreach, SlaTarget
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotAllowedError
 from notifications.services import notify_talent_team
 
 logger = logging.getLogger(__name__)

@@ -84,45 +84,6 @@ class DeclaredConflictOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "organisation", "note"]
 
 
-@extend_schema_serializer(component_name="LawyerProfile")
-class LawyerProfileOutputSerializer(serializers.ModelSerializer):
-    """A whole profile: what a lawyer sees of their own, and the talent team of anyone's (detail)."""
-
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
-    admissions = BarAdmissionOutputSerializer(many=True, read_only=True)
-    practice_areas = PracticeAreaExperienceOutputSerializer(many=True, read_only=True)
-    languages = LanguageSkillOutputSerializer(many=True, read_only=True)
-    experiences = ExperienceOutputSerializer(many=True, read_only=True)
-    unavailabilities = UnavailabilityOutputSerializer(many=True, read_only=True)
-    declared_conflicts = DeclaredConflictOutputSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = LawyerProfile
-        fields = [
-            "id",
-            "full_name",
-            "email",
-            "status",
-            "headline",
-            "bio",
-            "hourly_rate",
-            "rate_currency",
-            "weekly_capacity_hours",
-            "seniority_years",
-            "submitted_at",
-            "decided_at",
-            "decision_reason",
-            "admissions",
-            "practice_areas",
-            "languages",
-            "experiences",
-            "unavailabilities",
-            "declared_conflicts",
-            "updated_at",
-        ]
-
-
 class LawyerSummaryListSerializer(serializers.ListSerializer):
     """A page of the talent team's list: the same JSON as `LawyerSummaryOutputSerializer` gives each
     profile, built as plain dicts. The page's admissions (with jurisdiction code and name), practice
@@ -282,6 +243,41 @@ class LawyerSummaryOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         list_serializer_class = LawyerSummaryListSerializer
+
+
+@extend_schema_serializer(component_name="LawyerProfile")
+class LawyerProfileOutputSerializer(LawyerSummaryOutputSerializer):
+    """A whole profile: what a lawyer sees of their own, and the talent team of anyone's (detail): the
+    summary with the bio, the decision's reason, experience, unavailability and declared conflicts."""
+
+    experiences = ExperienceOutputSerializer(many=True, read_only=True)
+    unavailabilities = UnavailabilityOutputSerializer(many=True, read_only=True)
+    declared_conflicts = DeclaredConflictOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LawyerProfile
+        fields = [
+            "id",
+            "full_name",
+            "email",
+            "status",
+            "headline",
+            "bio",
+            "hourly_rate",
+            "rate_currency",
+            "weekly_capacity_hours",
+            "seniority_years",
+            "submitted_at",
+            "decided_at",
+            "decision_reason",
+            "admissions",
+            "practice_areas",
+            "languages",
+            "experiences",
+            "unavailabilities",
+            "declared_conflicts",
+            "updated_at",
+        ]
 
 
 @extend_schema_serializer(component_name="LawyerAvailability")

@@ -11,7 +11,6 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_DIR = Path(os.environ.get("PROVE_REPORT_DIR", ROOT / "var" / "prove"))
@@ -69,30 +68,6 @@ def production_env(**extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
-
-
-def database_create(url: str, *, fresh: bool = False) -> None:
-    """Create the PostgreSQL database named in `url` if missing; drop it first when `fresh`."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        if fresh:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    conn.close()
 
 
 def python() -> str:

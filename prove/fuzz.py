@@ -32,7 +32,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from prove.common import REPORT_DIR, database_create, exit_code, line, note
+from bench.createdb import database_create
+from prove.common import REPORT_DIR, exit_code, line, note
 
 DATABASE_URL = os.environ.get("PROVE_FUZZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/counsel_prove")
 os.environ["DATABASE_URL"] = DATABASE_URL

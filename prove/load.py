@@ -29,7 +29,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from prove.common import REPORT_DIR, ROOT, database_create, exit_code, figure, line, note, pct, python
+from bench.createdb import database_create
+from prove.common import REPORT_DIR, ROOT, exit_code, figure, line, note, pct, python
 
 DATABASE_URL = os.environ.get("PROVE_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/counsel_bench")
 os.environ["DATABASE_URL"] = DATABASE_URL

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
 from engagements import services
 from engagements.models import Matter
 from jurisdictions.models import Jurisdiction, PracticeArea
+from lawyers.management.seeding import tables_analyze
 
 PREFIX = "[prove] "
 CLIENT_EMAILS = ("client@demo.test", "globex@demo.test")
@@ -115,20 +116,13 @@ def matters_ensure(*, count: int, post_every: int = 1, offers: int = 0, progress
 
 
 def _statistics_refresh() -> None:
-    """Planner statistics (and the visibility map) for the tables the matters went into.
-
-    The load runs right after seeding, and autovacuum may be late or off (it is off on this
-    machine): without statistics PostgreSQL plans the engagements joins for empty tables.
-    """
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    tables = [
-        connection.ops.quote_name(model._meta.db_table)
+    """Planner statistics for the tables the matters went into: the load runs right after seeding,
+    and autovacuum may be late or off (it is off on this machine)."""
+    tables_analyze(
+        model
         for app in ("accounts", "engagements", "notifications", "outbox")
         for model in apps.get_app_config(app).get_models()
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    )
 
 
 def _shortlisted_seats() -> dict[int, list[tuple[int, int]]]:

@@ -256,3 +256,15 @@ def postgres() -> None:
         if os.environ.get("REQUIRE_WORKER_TESTS"):
             pytest.fail("the concurrency tests are required but the database is not PostgreSQL")
         pytest.skip("needs DATABASE_URL pointing at PostgreSQL (row locks)")
+
+
+@pytest.fixture
+def reference_cache(settings):  # type: ignore[no-untyped-def]
+    """The reference-data cache on (off in the test settings: the database rolls back, the cache not),
+    emptied before and after."""
+    from django.core.cache import cache
+
+    settings.REFERENCE_DATA_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()

@@ -16,7 +16,7 @@ from django.urls import reverse
 from jurisdictions.models import Jurisdiction, PracticeArea
 from jurisdictions.services import reference_data_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_cache")]
 
 LIST_URL = reverse("jurisdictions:list")
 DETAIL_URL = reverse("jurisdictions:detail", args=["US-NY"])
@@ -30,14 +30,6 @@ PUBLIC_URLS = [reverse("home"), LIST_URL, DETAIL_URL, AREAS_URL, API_LIST_URL, A
 def _unmasked(content: bytes) -> bytes:
     """The page without its CSRF token, masked afresh in every response."""
     return re.sub(rb'"X-CSRFToken": "[^"]*"', b"", content)
-
-
-@pytest.fixture(autouse=True)
-def reference_cache(settings):  # type: ignore[no-untyped-def]
-    settings.REFERENCE_DATA_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

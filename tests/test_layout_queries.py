@@ -2,23 +2,14 @@
 and the bell's unread count together; nothing for anonymous visitors."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_cache")]
 
 # A plain page whose own content comes from the reference-data cache: what is left is the layout.
 PLAIN_PAGE = "/jurisdictions/practice-areas/"
-
-
-@pytest.fixture(autouse=True)
-def reference_cache(settings):  # type: ignore[no-untyped-def]
-    settings.REFERENCE_DATA_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _user(role, client_owner, lawyer_user, staff_user):  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import functools
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any, Protocol
 
@@ -238,18 +238,23 @@ WRITTEN_MODELS: tuple[type[Model], ...] = (
 
 
 def demo_tables_analyze() -> None:
-    """Refresh the planner's statistics of the tables the demo lawyers went into (PostgreSQL only).
+    """Refresh the planner's statistics of the tables the demo lawyers went into (`tables_analyze`)."""
+    tables_analyze(WRITTEN_MODELS)
+
+
+def tables_analyze(models: Iterable[type[Model]]) -> None:
+    """Refresh the planner's statistics of these models' tables after a bulk load (PostgreSQL only).
 
     Autovacuum would get there in its own time (if it runs at all); matching right after a bulk
-    load (`make bench`) should not be planned on the statistics of empty tables. Outside a
-    transaction it is `VACUUM (ANALYZE)`: the visibility map it sets lets the conflict and
-    language probes read indexes alone, and the first match runs do not pay for setting every
-    row's hint bits. Inside one (VACUUM cannot run there), ANALYZE alone. Elsewhere nothing.
+    load (`make bench`, `make prove`) should not be planned on the statistics of empty tables. Outside
+    a transaction it is `VACUUM (ANALYZE)`: the visibility map it sets lets the conflict and language
+    probes read indexes alone, and the first match runs do not pay for setting every row's hint
+    bits. Inside one (VACUUM cannot run there), ANALYZE alone. Elsewhere nothing.
     """
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name
-    tables = ", ".join(quote(model._meta.db_table) for model in WRITTEN_MODELS)
+    tables = ", ".join(quote(model._meta.db_table) for model in models)
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
         cursor.execute(f"{command} {tables}")
