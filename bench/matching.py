@@ -20,6 +20,8 @@ from decimal import Decimal
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.local")
+# As a worker runs the job: without DEBUG, under which Django also formats and keeps every query.
+os.environ.setdefault("DEBUG", "false")
 django.setup()
 
 from django.conf import settings  # noqa: E402

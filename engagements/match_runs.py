@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -44,13 +44,26 @@ CENT = Decimal("0.01")
 STORE_BATCH_SIZE = 500
 
 
-def matter_fingerprint(matter: Matter) -> str:
-    """The hash of the matter's material inputs as stored now (one query for the seats)."""
-    seats = (
-        Seat.objects.filter(matter_id=matter.pk, status=Seat.Status.OPEN)
-        .order_by("position", "pk")
-        .values("pk", "jurisdiction_id", "practice_area_id", "min_seniority_years", "hours_per_week")
-    )
+_FINGERPRINT_SEAT_FIELDS = (
+    "pk",
+    "jurisdiction_id",
+    "practice_area_id",
+    "min_seniority_years",
+    "hours_per_week",
+)
+
+
+def _open_seats(matter: Matter) -> models.QuerySet[Seat]:
+    return Seat.objects.filter(matter_id=matter.pk, status=Seat.Status.OPEN).order_by("position", "pk")
+
+
+def matter_fingerprint(matter: Matter, seats: Sequence[Seat] | None = None) -> str:
+    """The hash of the matter's material inputs as stored now (one query for the seats, unless its
+    open seats are given, in order)."""
+    if seats is None:
+        rows = list(_open_seats(matter).values(*_FINGERPRINT_SEAT_FIELDS))
+    else:
+        rows = [{field: getattr(seat, field) for field in _FINGERPRINT_SEAT_FIELDS} for seat in seats]
     return rules.matter_fingerprint(
         matter={
             "practice_area": matter.practice_area_id,
@@ -63,7 +76,7 @@ def matter_fingerprint(matter: Matter) -> str:
             "languages": matter.required_languages,
             "counterparties": matter.counterparties_normalised,
         },
-        seats=list(seats),
+        seats=rows,
     )
 
 
@@ -137,11 +150,12 @@ def match_run_execute(*, run_id: int, attempt_key: str = "") -> MatchRun | None:
         logger.info("match run %s: not claimable, nothing to do", run_id)
         return None
     run = MatchRun.objects.select_related("matter").get(pk=run_id)
-    if run.superseded or matter_fingerprint(run.matter) != run.input_fingerprint:
+    seats = list(_open_seats(run.matter).select_related("jurisdiction", "practice_area"))
+    if run.superseded or matter_fingerprint(run.matter, seats) != run.input_fingerprint:
         return _finish_superseded(run, attempt_key=attempt_key)
     started = time.perf_counter()
     try:
-        outcome = _compute(run.matter)
+        outcome = _compute(run.matter, seats)
     except DatabaseError:
         raise
     except (DomainError, MissingExchangeRate) as exc:
@@ -155,12 +169,7 @@ def match_run_execute(*, run_id: int, attempt_key: str = "") -> MatchRun | None:
     return _store(run, outcome, attempt_key=attempt_key, duration_ms=duration_ms)
 
 
-def _compute(matter: Matter) -> _Outcome:
-    seats = list(
-        Seat.objects.filter(matter=matter, status=Seat.Status.OPEN)
-        .select_related("jurisdiction", "practice_area")
-        .order_by("position", "pk")
-    )
+def _compute(matter: Matter, seats: Sequence[Seat]) -> _Outcome:
     rates = exchange_rates_current()
     usd_per_unit = convert(Decimal(1), matter.currency, "USD", rates)
     pools = seat_pools(matter=matter, seats=seats, usd_per_unit=rates, today=timezone.localdate())
@@ -233,9 +242,8 @@ def _store(run: MatchRun, outcome: _Outcome, *, attempt_key: str, duration_ms: i
             _mark_superseded(locked)
             return locked
         rate = outcome.usd_per_unit
-        # A repeated attempt (the worker died after storing, before acknowledging) replaces its rows.
-        for model in (SeatFunnel, MatchCandidate, ProposedTeamMember):
-            model.objects.filter(run=locked).delete()
+        # No rows to replace: they are written only here, in the transaction that ends the run, and
+        # a run still running (which `_locked_for_store` checked) has none.
         # Only what is shown: each seat's funnel and shortlist (top K), and the team; one INSERT each
         # for a usual matter (batches bound the statement size for very many seats).
         SeatFunnel.objects.bulk_create(_funnels(locked, outcome), batch_size=STORE_BATCH_SIZE)

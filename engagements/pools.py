@@ -1,32 +1,35 @@
 """The database side of matching: gather each seat's candidates into the matching core's plain data.
 
-Eight queries per matter, whatever the number of seats or lawyers, in one transaction (with
-`SET LOCAL jit = off` on PostgreSQL):
+A fixed number of queries per matter, whatever the number of seats or lawyers, in one transaction
+(with `SET LOCAL jit = off` on PostgreSQL):
 
-1. the pool, in two: one pass over the profiles (how many lawyers there are and are active, and
-   which are not), then the verified admissions in the seats' jurisdictions from their partial
-   index, one row per (jurisdiction, lawyer), of which the active lawyers' are kept;
-2. everyone's experience in the seats' practice areas and their parents;
+1. the pool, in four: the currencies the matchable lawyers are paid in (a loose index scan), how
+   many of them are active (matchable in a currency we convert, counted from a partial index),
+   the ids of the others (and of any matchable lawyer in a currency without a rate), then the
+   verified admissions in the seats' jurisdictions, one array of lawyers per jurisdiction, of
+   which the active lawyers' are kept;
+2. everyone's experience in the seats' practice areas and their parents, one row per area;
 3. the pool's active engagements (hours booked over the matter's dates; live work on another
    matter for or against a counterparty); 4. their ratings; 5. how fast they answered offers;
 6. seniority, capacity and rate of the lawyers in a seat's practice area (about one in six of
    the pool at 100k lawyers), by primary key;
-7. the three flags that cost an index probe per lawyer: unavailable over the matter's dates,
-   speaks every required language, declared a counterparty as a conflict or worked for one within
-   the lookback (stored normalised names compared with the matter's, in SQL), for the lawyers who
-   also have the seniority and the free capacity (about one in ten).
+7. two flags that cost an index probe per lawyer, unavailable over the matter's dates and speaks
+   every required language, for the lawyers who also have the seniority and the free capacity
+   (about one in ten); 8. the lawyers who declared a counterparty as a conflict or worked for one
+   within the lookback (stored normalised names compared with the matter's), from the
+   counterparties' side of the organisation indexes.
 
 The funnel never reads a column for a lawyer that an earlier filter removed
 (`matching.passing_before`), so 6 and 7 look up only what it will read; see `SeatPool`. Queries
 3-5 are restricted to the pool by a semi-join on the admissions, not by the pool query again.
-Large results come back as a single row of aggregates, one per column (see `_columns`): no Python
-object per value. Everything after is NumPy: each seat is a slice of the pool rows (sorted by
-jurisdiction, then lawyer), and per-lawyer figures are placed by position.
+Large results come back as a single row of aggregates, one per column (see `_columns`), or one row
+per jurisdiction or area (`_columns_by`): no Python object per value. Everything after is NumPy:
+each seat is a slice of the pool rows (sorted by jurisdiction, then lawyer), and per-lawyer figures
+are placed by position.
 """
 
 import dataclasses
 import datetime as dt
-import itertools
 import json
 import struct
 from collections import defaultdict
@@ -39,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, Model, OuterRef
+from django.db.models import Avg, Count, Exists, Model, OuterRef, Q
 
 from engagements.matching import (
     CandidatePool,
@@ -218,13 +221,8 @@ def _placeholders(values: Sequence[object]) -> str:
 
 
 def _columns(
-    select: Sequence[tuple[str, Any]],
-    tail: str,
-    params: Sequence[object],
-    *,
-    where: str = "",
-    counts: Sequence[str] = (),
-) -> tuple[list[npt.NDArray[Any]], list[int]]:
+    select: Sequence[tuple[str, Any]], tail: str, params: Sequence[object]
+) -> list[npt.NDArray[Any]]:
     """`SELECT <expressions> <tail>` as one NumPy array per expression (none may be NULL).
 
     The query returns a single row of aggregates: each column aggregated into one value (on
@@ -232,35 +230,51 @@ def _columns(
     on SQLite, the other database the project runs on, a JSON array), three-letter codes (`CODE`)
     concatenated into one string; all the aggregates of one query see the rows in the same order.
     No Python object per value. Each expression comes with its dtype: int64, float64, bool or
-    `CODE`. `where` keeps only some rows in the columns; `counts` are extra aggregate expressions
-    (`COUNT(*) FILTER ...`) returned as integers after the columns. `params` follow the
-    placeholders in SQL order.
+    `CODE`. `params` follow the placeholders in SQL order.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(_aggregates(select))} {tail}", params)
+        return _decoded(cursor.fetchone(), select)
+
+
+def _columns_by(
+    key: str, select: Sequence[tuple[str, Any]], tail: str, params: Sequence[object]
+) -> dict[int, list[npt.NDArray[Any]]]:
+    """As `_columns`, one set of columns per value of the integer expression `key` (`tail` must
+    not group): `SELECT key, <aggregates> <tail> GROUP BY key`. The key is sent once per group,
+    not once per row."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key}, {', '.join(_aggregates(select))} {tail} GROUP BY {key}", params)
+        return {int(row[0]): _decoded(row[1:], select) for row in cursor.fetchall()}
+
+
+def _aggregates(select: Sequence[tuple[str, Any]]) -> list[str]:
     postgresql = connection.vendor == "postgresql"
-    keep = f" FILTER (WHERE {where})" if where else ""
     aggregates = []
     for expression, dtype in select:
         if dtype == CODE:
             concatenate = "string_agg" if postgresql else "group_concat"
-            aggregates.append(f"{concatenate}(CAST({expression} AS TEXT), ''){keep}")
+            aggregates.append(f"{concatenate}(CAST({expression} AS TEXT), '')")
         elif postgresql:
-            aggregates.append(f"array_send(array_agg(CAST({expression} AS {_SQL_TYPES[dtype]})){keep})")
+            aggregates.append(f"array_send(array_agg(CAST({expression} AS {_SQL_TYPES[dtype]})))")
         else:
-            aggregates.append(f"json_group_array({expression}){keep}")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join([*aggregates, *counts])} {tail}", params)
-        values = cursor.fetchone()
+            aggregates.append(f"json_group_array({expression})")
+    return aggregates
+
+
+def _decoded(values: Sequence[Any], select: Sequence[tuple[str, Any]]) -> list[npt.NDArray[Any]]:
+    postgresql = connection.vendor == "postgresql"
     columns = [
         _from_codes(value)
         if dtype == CODE
         else _from_binary_array(value, dtype)
         if postgresql
         else np.array(json.loads(value or "[]"), dtype=dtype).reshape(-1)
-        for value, (_, dtype) in zip(values, select, strict=False)
+        for value, (_, dtype) in zip(values, select, strict=True)
     ]
     if len({len(column) for column in columns}) > 1:
         raise ValueError("the aggregated columns differ in length.")
-    return columns, [int(count) for count in values[len(select) :]]
+    return columns
 
 
 def _from_codes(value: str | None) -> npt.NDArray[np.bytes_]:
@@ -297,6 +311,15 @@ def _id_list(column: str, ids: npt.NDArray[np.int64]) -> tuple[str, list[object]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids.tolist())]  # noqa: S608
 
 
+def _id_table(alias: str, ids: npt.NDArray[np.int64]) -> tuple[str, list[object]]:
+    """`ids` as a one-column table `alias(id)`, for a FROM clause, with a single parameter.
+
+    Each lawyer is probed straight from the list: no lookup of their profile row first."""
+    if connection.vendor == "postgresql":
+        return f"unnest(CAST(%s AS BIGINT[])) AS {alias}(id)", ["{" + ",".join(map(str, ids.tolist())) + "}"]
+    return f"(SELECT value AS id FROM json_each(%s)) AS {alias}", [json.dumps(ids.tolist())]  # noqa: S608
+
+
 def _admitted_in(jurisdiction_ids: Sequence[int], lawyer: str) -> Exists:
     """The lawyer (`lawyer`: the outer query's field) has a verified admission in one of them."""
     return Exists(
@@ -321,6 +344,26 @@ def _positions(
 # --- the pool ------------------------------------------------------------------------------------
 
 
+def _matchable_currencies() -> list[str]:
+    """The distinct currencies of the matchable lawyers, one index probe each (a loose index scan of
+    `lawyer_profile_matchable_idx`): a few dozen probes rather than a pass over every lawyer."""
+    profiles = LawyerProfile.objects.filter(MATCHABLE).order_by()
+    query = profiles.query
+    where, params = query.get_compiler(connection=connection).compile(query.where)
+    table = _table(LawyerProfile)
+    currency = f"{table}.{connection.ops.quote_name('rate_currency')}"
+    sql = (
+        "WITH RECURSIVE c(code) AS ("  # noqa: S608 (the condition is the ORM's, with its parameters)
+        f"SELECT MIN({currency}) FROM {table} WHERE {where}"
+        f" UNION ALL SELECT (SELECT MIN({currency}) FROM {table} WHERE {where} AND {currency} > c.code)"
+        " FROM c WHERE c.code IS NOT NULL"
+        ") SELECT code FROM c WHERE code IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        return [code for (code,) in cursor.fetchall()]
+
+
 class _Network:
     """The admitted active lawyers of the seats' jurisdictions: one row per (jurisdiction, lawyer),
     sorted by jurisdiction then lawyer. Per-lawyer figures are arrays over `lawyers` (the distinct
@@ -330,12 +373,14 @@ class _Network:
     The profile columns (seniority, capacity, rate in USD) are read by `add_profiles` for the
     lawyers given; the others keep 0, a placeholder (see `SeatPool`)."""
 
-    def __init__(self, columns: Sequence[npt.NDArray[Any]], *, considered: int, active: int):
-        jurisdiction, profile = columns
-        order = np.lexsort((profile, jurisdiction))
-        self.jurisdiction_id = jurisdiction[order]
-        self.profile_id = profile[order]
-        ordered = np.sort(self.profile_id)
+    def __init__(self, admitted: Mapping[int, npt.NDArray[np.int64]], *, considered: int, active: int):
+        """`admitted`: per jurisdiction, the sorted ids of its admitted active lawyers."""
+        jurisdictions = sorted(admitted)
+        self.jurisdiction_id = np.repeat(
+            np.array(jurisdictions, dtype=np.int64), [len(admitted[j]) for j in jurisdictions]
+        )
+        self.profile_id = np.concatenate([np.empty(0, dtype=np.int64), *(admitted[j] for j in jurisdictions)])
+        ordered = np.sort(self.profile_id)  # (np.unique hashes: several times slower here)
         self.lawyers = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
         self.lawyer_index = np.searchsorted(self.lawyers, self.profile_id)
         m = len(self.lawyers)
@@ -357,41 +402,37 @@ class _Network:
         in the seats' jurisdictions (a row each). Active means matchable in a currency we convert;
         the other lawyers' admissions are dropped here. (One pass over the profiles joined to the
         admissions, measured at 100k lawyers: 3x the time of these three.)"""
-        convertible = set(currencies)
-        per_currency = dict(
-            LawyerProfile.objects.filter(MATCHABLE)
-            .order_by()
-            .values_list("rate_currency")
-            .annotate(lawyers=Count("*"))
-            .values_list("rate_currency", "lawyers")
-        )
+        matchable = LawyerProfile.objects.filter(MATCHABLE).order_by()
+        present = _matchable_currencies()
+        convertible = [code for code in present if code in set(currencies)]
+        active = matchable.filter(rate_currency__in=convertible).count() if convertible else 0
         unmatchable, unmatchable_params = (
             LawyerProfile.objects.exclude(MATCHABLE).order_by().values("id").query.sql_with_params()
         )
-        (inactive,), _ = _columns([("p.id", np.int64)], f"FROM ({unmatchable}) p", unmatchable_params)
-        considered = sum(per_currency.values()) + len(inactive)
-        unconvertible = [code for code in per_currency if code not in convertible]
+        (inactive,) = _columns([("p.id", np.int64)], f"FROM ({unmatchable}) p", unmatchable_params)
+        unconvertible = [code for code in present if code not in set(currencies)]
         if unconvertible:  # matchable, but in a currency without an exchange rate: not active either
             stranded, stranded_params = (
-                LawyerProfile.objects.filter(MATCHABLE, rate_currency__in=unconvertible)
-                .order_by()
-                .values("id")
-                .query.sql_with_params()
+                matchable.filter(rate_currency__in=unconvertible).values("id").query.sql_with_params()
             )
-            (stranded_ids,), _ = _columns([("p.id", np.int64)], f"FROM ({stranded}) p", stranded_params)
+            (stranded_ids,) = _columns([("p.id", np.int64)], f"FROM ({stranded}) p", stranded_params)
             inactive = np.concatenate([inactive, stranded_ids])
-        jurisdiction, profile = _columns(
-            [("a.jurisdiction_id", np.int64), ("a.profile_id", np.int64)],
+        considered = active + len(inactive)
+        # One row per jurisdiction: its lawyers' ids in one array (the jurisdiction is not repeated).
+        admitted = _columns_by(
+            "a.jurisdiction_id",
+            [("a.profile_id", np.int64)],
             f"FROM {_table(BarAdmission)} a WHERE a.jurisdiction_id IN ({_placeholders(jurisdiction_ids)})"
             " AND a.verified_at IS NOT NULL",
             jurisdiction_ids,
-        )[0]
-        keep = ~np.isin(profile, inactive)
-        return cls(
-            (jurisdiction[keep], profile[keep]),
-            considered=considered,
-            active=sum(n for code, n in per_currency.items() if code in convertible),
         )
+        inactive = np.sort(inactive)
+        active_admitted = {}
+        for jurisdiction, (profile,) in admitted.items():
+            profile = np.sort(profile)
+            _, dropped = _positions(inactive, profile)
+            active_admitted[jurisdiction] = profile[~dropped]
+        return cls(active_admitted, considered=considered, active=active)
 
     def add_profiles(
         self, wanted: npt.NDArray[np.bool_], *, currencies: Sequence[str], usd_per_unit: Mapping[str, Decimal]
@@ -406,7 +447,7 @@ class _Network:
             .query.sql_with_params()
         )
         among, params = _id_list("p.id", self.lawyers[wanted])
-        (profile, seniority, capacity, rate, currency), _ = _columns(
+        (profile, seniority, capacity, rate, currency) = _columns(
             [
                 ("p.id", np.int64),
                 ("p.seniority_years", np.float64),
@@ -502,15 +543,11 @@ class _AreaExperience:
     """The pool's experience in the seats' practice areas and their parents: per area, the lawyers
     (sorted) with their years and proficiency."""
 
-    def __init__(self, columns: Sequence[npt.NDArray[Any]]):
-        profile, area, years, proficiency = columns
-        order = np.lexsort((profile, area))
-        area, profile, years, proficiency = area[order], profile[order], years[order], proficiency[order]
-        bounds = np.flatnonzero(np.r_[True, area[1:] != area[:-1], True]) if len(area) else np.array([0])
-        self.by_area = {
-            int(area[start]): (profile[start:end], years[start:end], proficiency[start:end])
-            for start, end in itertools.pairwise(bounds)
-        }
+    def __init__(self, by_area: Mapping[int, Sequence[npt.NDArray[Any]]]):
+        self.by_area = {}
+        for area, (profile, years, proficiency) in by_area.items():
+            order = np.argsort(profile)
+            self.by_area[area] = (profile[order], years[order], proficiency[order])
 
     @classmethod
     def gather(cls, *, seats: Sequence[Seat]) -> "_AreaExperience":
@@ -520,18 +557,14 @@ class _AreaExperience:
             | {seat.practice_area.parent_id for seat in seats if seat.practice_area.parent_id}
         )
         # Not narrowed to the pool: a semi-join on the admissions costs more than the rows it saves.
-        columns, _ = _columns(
-            [
-                ("e.profile_id", np.int64),
-                ("e.practice_area_id", np.int64),
-                ("e.years", np.float64),
-                ("e.proficiency", np.float64),
-            ],
+        by_area = _columns_by(
+            "e.practice_area_id",
+            [("e.profile_id", np.int64), ("e.years", np.float64), ("e.proficiency", np.float64)],
             f"FROM {_table(PracticeAreaExperience)} e"
             f" WHERE e.practice_area_id IN ({_placeholders(area_ids)})",
             area_ids,
         )
-        return cls(columns)
+        return cls(by_area)
 
     def columns(
         self, lawyer_id: npt.NDArray[np.int64], area: int, parent: int | None
@@ -557,15 +590,17 @@ class _AreaExperience:
 
 
 class _Flags:
-    """Three flags of some lawyers (sorted ids), each an indexed EXISTS: unavailable over the
-    matter's dates, speaks every required language, declared a counterparty as a conflict or
-    worked for one within the lookback. Other lawyers read as passing (see `SeatPool`)."""
+    """Three flags of some lawyers (sorted ids): unavailable over the matter's dates and speaks
+    every required language, each an indexed EXISTS per lawyer; declared a counterparty as a
+    conflict or worked for one within the lookback, from the counterparties' side. Other lawyers
+    read as passing (see `SeatPool`)."""
 
-    def __init__(self, columns: Sequence[npt.NDArray[Any]]):
-        profile, unavailable, speaks, conflicted = columns
+    def __init__(self, columns: Sequence[npt.NDArray[Any]], conflicted: npt.NDArray[np.int64]):
+        profile, unavailable, speaks = columns
         order = np.argsort(profile)
         self.lawyers = profile[order]
-        self.unavailable, self.speaks, self.conflicted = unavailable[order], speaks[order], conflicted[order]
+        self.unavailable, self.speaks = unavailable[order], speaks[order]
+        self.conflicted_lawyers = np.unique(conflicted)
 
     @classmethod
     def gather(
@@ -577,10 +612,13 @@ class _Flags:
         parties: Sequence[str],
         today: dt.date,
     ) -> "_Flags":
-        """One query for the given lawyers (a single parameter however many)."""
+        """Two queries: the flags of the given lawyers (a single parameter however many), and the
+        lawyers in conflict with the counterparties (none without counterparties).
+
+        A counterparty is a handful of rows in the organisation indexes, so conflicts are looked up
+        from its side, not probed per lawyer (measured at 100k lawyers: 0.4 ms against 10 ms for
+        2.2k lawyers)."""
         quote = connection.ops.quote_name
-        lookback_years = int(getattr(settings, "MATCHING_CONFLICT_LOOKBACK_YEARS", 3))
-        since = today - dt.timedelta(days=round(365.25 * lookback_years))
         params: list[object] = [matter.end_date, matter.start_date]
         unavailable = (
             f"EXISTS (SELECT 1 FROM {_table(Unavailability)} u WHERE u.profile_id = p.id"  # noqa: S608
@@ -591,39 +629,37 @@ class _Flags:
             for _ in required
         )
         params += required
-        conflicted = ""
-        if parties:
-            conflicted = (
-                f"EXISTS (SELECT 1 FROM {_table(DeclaredConflict)} d WHERE d.profile_id = p.id"  # noqa: S608
-                f" AND d.organisation_normalised IN ({_placeholders(parties)}))"
-                f" OR EXISTS (SELECT 1 FROM {_table(Experience)} x WHERE x.profile_id = p.id"
-                f" AND x.organisation_normalised IN ({_placeholders(parties)})"
-                " AND (x.end_date IS NULL OR x.end_date >= %s))"
-            )
-            params += [*parties, *parties, since]
-        among, among_params = _id_list("p.id", lawyers)
-        columns, _ = _columns(
-            [
-                ("p.id", np.int64),
-                (unavailable, np.bool_),
-                (speaks or "1 = 1", np.bool_),
-                (conflicted or "1 = 0", np.bool_),
-            ],
-            f"FROM {_table(LawyerProfile)} p WHERE {among}",
+        among, among_params = _id_table("p", lawyers)
+        columns = _columns(
+            [("p.id", np.int64), (unavailable, np.bool_), (speaks or "1 = 1", np.bool_)],
+            f"FROM {among}",
             [*params, *among_params],
         )
-        return cls(columns)
+        conflicted = np.empty(0, dtype=np.int64)
+        if parties:
+            lookback_years = int(getattr(settings, "MATCHING_CONFLICT_LOOKBACK_YEARS", 3))
+            since = today - dt.timedelta(days=round(365.25 * lookback_years))
+            declared = DeclaredConflict.objects.filter(organisation_normalised__in=parties).values_list(
+                "profile_id", flat=True
+            )
+            employed = (
+                Experience.objects.filter(organisation_normalised__in=parties)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+                .values_list("profile_id", flat=True)
+            )
+            conflicted = np.fromiter(declared.order_by().union(employed.order_by()), dtype=np.int64)
+        return cls(columns, conflicted)
 
     def columns(
         self, lawyer_id: npt.NDArray[np.int64]
     ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-        """(unavailable, speaks, conflicted) for a seat's lawyers; passing where not looked up."""
+        """(unavailable, speaks, conflicted) for a seat's lawyers; passing where not looked up
+        (conflicted is known for everyone)."""
         n = len(lawyer_id)
         unavailable = np.zeros(n, dtype=np.bool_)
         speaks = np.ones(n, dtype=np.bool_)
-        conflicted = np.zeros(n, dtype=np.bool_)
         rows, found = _positions(lawyer_id, self.lawyers)
         unavailable[rows] = self.unavailable[found]
         speaks[rows] = self.speaks[found]
-        conflicted[rows] = self.conflicted[found]
+        conflicted = np.isin(lawyer_id, self.conflicted_lawyers, assume_unique=True)
         return unavailable, speaks, conflicted

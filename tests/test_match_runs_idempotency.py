@@ -138,11 +138,11 @@ def test_transient_database_errors_are_retried(client_owner, monkeypatch):
     real = match_runs._compute
     calls = []
 
-    def flaky(m):
+    def flaky(m, seats):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
-        return real(m)
+        return real(m, seats)
 
     monkeypatch.setattr(match_runs, "_compute", flaky)
     # when the job meets the error it asks to be retried, and the retry (same job id) takes the run up again
@@ -163,7 +163,7 @@ def test_other_errors_fail_the_run_with_a_readable_message(client_owner, monkeyp
     matter = _posted(client_owner)
     run = MatchRun.objects.get(matter=matter)
 
-    def broken(m):
+    def broken(m, seats):
         raise ValueError("the pool has 3 lawyers but 4 were left")
 
     monkeypatch.setattr(match_runs, "_compute", broken)
