@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import DatabaseError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -204,13 +204,15 @@ def _in_currency(amount_usd: Decimal, usd_per_unit: Decimal) -> Decimal:
 def _locked_for_store(run: MatchRun, attempt_key: str) -> tuple[MatchRun, bool] | None:
     """The run locked with its matter, and whether its results may be stored (None: not ours any more)."""
     matter = Matter.objects.select_for_update().get(pk=run.matter_id)
-    locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+    newer = MatchRun.objects.filter(
+        matter_id=OuterRef("matter_id"), status=MatchRun.Status.DONE, superseded=False, pk__gt=OuterRef("pk")
+    )
+    locked = MatchRun.objects.select_for_update().annotate(newer=Exists(newer)).get(pk=run.pk)
     if locked.status != MatchRun.Status.RUNNING or locked.claim_key != attempt_key:
         return None
-    newer = MatchRun.objects.filter(
-        matter_id=matter.pk, status=MatchRun.Status.DONE, superseded=False, pk__gt=locked.pk
-    ).exists()
-    current = not locked.superseded and not newer and matter_fingerprint(matter) == locked.input_fingerprint
+    current = (
+        not locked.superseded and not locked.newer and matter_fingerprint(matter) == locked.input_fingerprint
+    )
     return locked, current
 
 

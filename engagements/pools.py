@@ -380,9 +380,13 @@ class _Network:
             np.array(jurisdictions, dtype=np.int64), [len(admitted[j]) for j in jurisdictions]
         )
         self.profile_id = np.concatenate([np.empty(0, dtype=np.int64), *(admitted[j] for j in jurisdictions)])
-        ordered = np.sort(self.profile_id)  # (np.unique hashes: several times slower here)
-        self.lawyers = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
-        self.lawyer_index = np.searchsorted(self.lawyers, self.profile_id)
+        if len(jurisdictions) == 1:  # one admission per lawyer and jurisdiction: already distinct
+            self.lawyers = self.profile_id
+            self.lawyer_index = np.arange(len(self.profile_id))
+        else:
+            ordered = np.sort(self.profile_id)  # (np.unique hashes: several times slower here)
+            self.lawyers = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+            self.lawyer_index = np.searchsorted(self.lawyers, self.profile_id)
         m = len(self.lawyers)
         self.considered = considered
         self.active = active
