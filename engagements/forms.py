@@ -14,7 +14,13 @@ from jurisdictions.models import Jurisdiction, PracticeArea
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates only: a value rendered in the
+    language's format (en-gb: 31/12/2026) would show as empty and be lost on the next save."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class PracticeAreaChoiceField(forms.ModelChoiceField):

@@ -18,13 +18,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from engagements import dashboards, delivery, sla
+from engagements.forms import DateInput
 from engagements.models import Engagement, Rating, TimeEntry
 from engagements.views import with_detail_urls
 from marketplace.errors import DomainError
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TimeEntryForm(forms.Form):

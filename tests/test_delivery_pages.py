@@ -77,6 +77,14 @@ def test_the_lawyer_sees_remaining_budget_and_hours_before_logging(client, engag
     assert "<script>" not in html  # no inline script: data goes in data-* and json_script
 
 
+def test_the_day_field_starts_on_a_day_the_date_picker_can_show(client, engagement):
+    # today (within the engagement), in ISO: en-gb's 27/11/2026 would leave the picker empty
+    client.force_login(engagement.lawyer.user)
+    html = client.get(page_url(engagement)).content.decode()
+    day = min(max(fd.today(), engagement.start_date), engagement.end_date)
+    assert f'name="work_date" value="{day.isoformat()}"' in html
+
+
 def test_the_lawyer_logs_time(client, engagement):
     client.force_login(engagement.lawyer.user)
     response = client.post(log_url(engagement), time_data(hours="2.5"))

@@ -246,3 +246,12 @@ def test_list_is_paginated_and_keeps_the_status_filter(client, client_owner, mon
     assert b"6 matters" in everything.content
     # a page past the end shows the last one
     assert client.get(_url("matter-list"), {"page": 99}).context["page_obj"].number == 3
+
+
+def test_the_edit_form_shows_the_dates_as_the_date_picker_reads_them(client, client_owner):
+    # en-gb would render 02/03/2030, which an <input type=date> shows as empty (and the save then fails)
+    matter = fe.matter(by=client_owner)
+    client.force_login(client_owner)
+    page = client.get(_url("matter-update", matter)).content.decode()
+    assert f'name="start_date" value="{matter.start_date.isoformat()}"' in page
+    assert f'name="end_date" value="{matter.end_date.isoformat()}"' in page
