@@ -10,6 +10,13 @@ BEFORE = [("lawyers", "0001_initial")]
 AFTER = [("lawyers", "0002_experience_organisation_normalised")]
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_employers_are_filled_and_names_normalised_again_with_the_unified_rule():
     executor = MigrationExecutor(connection)
@@ -48,3 +55,43 @@ def test_employers_are_filled_and_names_normalised_again_with_the_unified_rule()
         ("Société Générale", "societe generale"),
     ]
     assert new.get_model("lawyers", "SanctionedEntry").objects.get().name_normalised == "jose nunez"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dotted_abbreviations_compare_equal_to_their_undotted_spelling_after_0004():
+    before, after = (
+        [("lawyers", "0003_indexes_for_matching_and_lists")],
+        [("lawyers", "0004_renormalise_dotted_abbreviations")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    User = old.get_model("accounts", "User")
+    profile = old.get_model("lawyers", "LawyerProfile").objects.create(
+        user=User.objects.create(email="dots@lawyers.test", full_name="Dotted Names")
+    )
+    Experience = old.get_model("lawyers", "Experience")
+    for organisation, stored in (
+        ("Kestrel L.L.P.", "kestrel l l p"),
+        ("Initech Pte. Ltd.", "initech pte ltd"),
+    ):
+        Experience.objects.create(
+            profile=profile,
+            organisation=organisation,
+            organisation_normalised=stored,
+            role="Counsel",
+            start_date=dt.date(2010, 1, 1),
+        )
+    Conflict = old.get_model("lawyers", "DeclaredConflict")
+    # under the new rule these two are one organisation: one row stays
+    Conflict.objects.create(profile=profile, organisation="Müller AG", organisation_normalised="muller ag")
+    Conflict.objects.create(profile=profile, organisation="Muller A.G.", organisation_normalised="muller a g")
+
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    new = executor.loader.project_state(after).apps
+    experiences = new.get_model("lawyers", "Experience").objects.order_by("pk")
+    assert [e.organisation_normalised for e in experiences] == ["kestrel llp", "initech pte ltd"]
+    conflicts = new.get_model("lawyers", "DeclaredConflict").objects.all()
+    assert [(c.organisation, c.organisation_normalised) for c in conflicts] == [("Müller AG", "muller ag")]

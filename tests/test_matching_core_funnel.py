@@ -254,6 +254,10 @@ def test_funnel_is_vectorised_over_a_large_pool():
 def test_party_names_compare_without_case_accents_or_punctuation():
     assert normalise_party_name("  Müller & Co., Ltd. ") == normalise_party_name("muller & co ltd")
     assert normalise_party_name("ACME  Holdings") == "acme holdings"
+    # an abbreviation's dots are dropped, not made spaces: "L.L.P." is "LLP"
+    assert normalise_party_name("Kestrel L.L.P.") == normalise_party_name("KESTREL LLP") == "kestrel llp"
+    assert normalise_party_name("MÜLLER  A.G.") == normalise_party_name("Muller AG")
+    assert normalise_party_name("Initech Pte. Ltd.") == "initech pte ltd"
 
 
 def random_pool(rng: np.random.Generator, n: int, **columns: Any) -> CandidatePool:

@@ -168,3 +168,18 @@ def test_every_change_is_in_the_history_with_who_and_why(client_owner):
         ("open", "Posted", client_owner.pk),
         ("cancelled", "Cancelled: Budget withdrawn", client_owner.pk),
     ]
+
+
+def test_stored_counterparties_are_normalised_again_by_the_0004_migration(client_owner):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("engagements.migrations.0004_renormalise_counterparties")
+    matter = fe.matter(by=client_owner, counterparties=["Kestrel L.L.P.", "Initech"])
+    # as the rule before 0004 stored them
+    Matter.objects.filter(pk=matter.pk).update(counterparties_normalised=["kestrel l l p", "initech"])
+    migration.renormalise_counterparties(apps, None)
+    matter.refresh_from_db()
+    assert matter.counterparties_normalised == ["kestrel llp", "initech"]
+    assert matter.counterparties == ["Kestrel L.L.P.", "Initech"]

@@ -89,3 +89,46 @@ def test_the_matter_page_updates_itself_when_the_run_finishes(page, client_owner
     page.wait_for_selector("#run-state[data-state=done]", timeout=15_000)
     assert page.locator(".candidate").count() == 3
     assert "Lead" in page.locator("#proposed-team").inner_text()
+
+
+def test_editing_a_matter_keeps_its_dates_and_the_conflict_check_drops_the_counterpartys_lawyer(
+    page, client_owner
+):
+    from lawyers.models import DeclaredConflict
+    from lawyers.rules import normalise_organisation_name
+
+    # given a posted matter matched against three lawyers, one of whom declared Initech a conflict
+    fe.network(2, code="SG")
+    conflicted = fe.network_lawyer("Ivo Initech", code="SG")
+    DeclaredConflict.objects.create(
+        profile=conflicted,
+        organisation="Initech",
+        organisation_normalised=normalise_organisation_name("Initech"),
+    )
+    matter = fe.matter(by=client_owner, post=True, counterparties=[], seats=[fe.seat_input(label="Lead")])
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", client_owner.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"/matters/{matter.pk}/")
+    page.wait_for_selector("#run-state[data-state=done]", timeout=15_000)
+    assert "Ivo Initech" in page.locator("#matching").inner_text()
+
+    # when the client adds Initech as a counterparty and saves, leaving the dates as the form shows them
+    page.goto(f"/matters/{matter.pk}/edit/")
+    assert page.input_value("#id_start_date") == matter.start_date.isoformat()
+    assert page.input_value("#id_end_date") == matter.end_date.isoformat()
+    page.fill("#id_counterparties", "INITECH")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+
+    # then the matter keeps its dates, is matched again, and the conflicted lawyer is gone
+    assert page.url.endswith(f"/matters/{matter.pk}/")
+    matter.refresh_from_db()
+    assert (matter.start_date, matter.end_date) == (fe.START, fe.END)
+    assert matter.counterparties == ["INITECH"]
+    page.wait_for_selector("#run-state[data-state=done]", timeout=15_000)
+    matching = page.locator("#matching").inner_text()
+    assert "Ivo Initech" not in matching
+    assert "no conflict" in matching
