@@ -1,9 +1,10 @@
 """The database side of matching: gather each seat's candidates into the matching core's plain data.
 
-A fixed number of queries per matter, whatever the number of seats or lawyers, in one transaction
-(with `SET LOCAL jit = off` on PostgreSQL):
+At most ten queries per matter, whatever the number of seats or lawyers, in one transaction (with
+`SET LOCAL jit = off` on PostgreSQL):
 
-1. the pool, in four: the currencies the matchable lawyers are paid in (a loose index scan), how
+1. the pool, in four (five when a matchable lawyer is paid in a currency without an exchange rate):
+   the currencies the matchable lawyers are paid in (a loose index scan), how
    many of them are active (matchable in a currency we convert, counted from a partial index),
    the ids of the others (and of any matchable lawyer in a currency without a rate), then the
    verified admissions in the seats' jurisdictions, one array of lawyers per jurisdiction, of
@@ -15,9 +16,9 @@ A fixed number of queries per matter, whatever the number of seats or lawyers, i
    the pool at 100k lawyers), by primary key;
 7. two flags that cost an index probe per lawyer, unavailable over the matter's dates and speaks
    every required language, for the lawyers who also have the seniority and the free capacity
-   (about one in ten); 8. the lawyers who declared a counterparty as a conflict or worked for one
-   within the lookback (stored normalised names compared with the matter's), from the
-   counterparties' side of the organisation indexes.
+   (about one in ten); 8. when the matter names counterparties, the lawyers who declared one
+   as a conflict or worked for one within the lookback (stored normalised names compared with
+   the matter's), from the counterparties' side of the organisation indexes.
 
 The funnel never reads a column for a lawyer that an earlier filter removed
 (`matching.passing_before`), so 6 and 7 look up only what it will read; see `SeatPool`. Queries
@@ -74,10 +75,10 @@ class SeatPool:
 
     Every column holds the lawyer's real value wherever the funnel or the scores read it. Costly
     ones are looked up only there (`matching.passing_before`): seniority, capacity and rate for
-    the lawyers in the seat's practice area (or another seat's), the `unavailable_overlap`,
-    `languages_ok` and `conflicted` flags for those who also have the seniority and the free
-    capacity; for the lawyers an earlier filter removes they hold placeholders (0, and passing
-    flags) that nothing reads.
+    the lawyers in the seat's practice area (or another seat's), the `unavailable_overlap` and
+    `languages_ok` flags for those who also have the seniority and the free capacity; for the
+    lawyers an earlier filter removes they hold placeholders (0, and passing flags) that nothing
+    reads. `conflicted` is known for every lawyer (it is looked up from the counterparties' side).
     """
 
     seat: Seat
@@ -97,7 +98,7 @@ def _to_usd(amount: Decimal | None, currency: str, usd_per_unit: Mapping[str, De
 def seat_pools(
     *, matter: Matter, seats: Sequence[Seat], usd_per_unit: Mapping[str, Decimal], today: dt.date
 ) -> list[SeatPool]:
-    """Every seat's candidate pool, built with a fixed number of queries (see the module docstring)."""
+    """Every seat's candidate pool, built with a bounded number of queries (see the module docstring)."""
     if not seats:
         return []
     currencies = sorted({*usd_per_unit, "USD"})
@@ -116,7 +117,7 @@ def seat_pools(
         network.add_response_hours(jurisdiction_ids=jurisdiction_ids, today=today)
 
         # The funnel reads a lawyer's profile columns only in a seat whose practice area they have,
-        # and the three flags only where they also have the seniority and the free capacity (its
+        # and the two probed flags only where they also have the seniority and the free capacity (its
         # order: `Filter`; tests/test_match_runs_pools.py checks the order this relies on).
         experience = []
         in_an_area = np.zeros(len(network.lawyers), dtype=np.bool_)
@@ -401,20 +402,23 @@ class _Network:
 
     @classmethod
     def gather(cls, *, jurisdiction_ids: Sequence[int], currencies: Sequence[str]) -> "_Network":
-        """Three queries, each answered from an index alone: the matchable lawyers (`MATCHABLE`)
-        counted per currency, the ids of the others (about one in six), and the verified admissions
-        in the seats' jurisdictions (a row each). Active means matchable in a currency we convert;
-        the other lawyers' admissions are dropped here. (One pass over the profiles joined to the
-        admissions, measured at 100k lawyers: 3x the time of these three.)"""
+        """Four or five queries, each answered from an index alone: the currencies the matchable
+        lawyers (`MATCHABLE`) are paid in, how many of them are active (matchable in a currency we
+        convert), the ids of the others (about one in six; with the ids of any matchable lawyer in
+        a currency without a rate, a fifth query), and the verified admissions in the seats'
+        jurisdictions, one array of lawyers per jurisdiction. The inactive lawyers' admissions are
+        dropped here. (One pass over the profiles joined to the admissions, measured at 100k
+        lawyers: 3x the time of these.)"""
         matchable = LawyerProfile.objects.filter(MATCHABLE).order_by()
         present = _matchable_currencies()
-        convertible = [code for code in present if code in set(currencies)]
+        rated = set(currencies)
+        convertible = [code for code in present if code in rated]
         active = matchable.filter(rate_currency__in=convertible).count() if convertible else 0
         unmatchable, unmatchable_params = (
             LawyerProfile.objects.exclude(MATCHABLE).order_by().values("id").query.sql_with_params()
         )
         (inactive,) = _columns([("p.id", np.int64)], f"FROM ({unmatchable}) p", unmatchable_params)
-        unconvertible = [code for code in present if code not in set(currencies)]
+        unconvertible = [code for code in present if code not in rated]
         if unconvertible:  # matchable, but in a currency without an exchange rate: not active either
             stranded, stranded_params = (
                 matchable.filter(rate_currency__in=unconvertible).values("id").query.sql_with_params()
@@ -594,10 +598,10 @@ class _AreaExperience:
 
 
 class _Flags:
-    """Three flags of some lawyers (sorted ids): unavailable over the matter's dates and speaks
-    every required language, each an indexed EXISTS per lawyer; declared a counterparty as a
-    conflict or worked for one within the lookback, from the counterparties' side. Other lawyers
-    read as passing (see `SeatPool`)."""
+    """Three flags: unavailable over the matter's dates and speaks every required language, an
+    indexed EXISTS per lawyer for some lawyers (sorted ids; the others read as passing, see
+    `SeatPool`); and declared a counterparty as a conflict or worked for one within the lookback,
+    for every lawyer, from the counterparties' side."""
 
     def __init__(self, columns: Sequence[npt.NDArray[Any]], conflicted: npt.NDArray[np.int64]):
         profile, unavailable, speaks = columns
@@ -651,7 +655,10 @@ class _Flags:
                 .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
                 .values_list("profile_id", flat=True)
             )
-            conflicted = np.fromiter(declared.order_by().union(employed.order_by()), dtype=np.int64)
+            either, either_params = (
+                declared.order_by().union(employed.order_by(), all=True).query.sql_with_params()
+            )
+            (conflicted,) = _columns([("c.profile_id", np.int64)], f"FROM ({either}) c", either_params)
         return cls(columns, conflicted)
 
     def columns(

@@ -102,6 +102,26 @@ def test_an_edit_supersedes_the_pending_run_and_it_never_overwrites_the_newer_on
     assert MatchCandidate.objects.filter(run=new).count() == 2  # only 200 and 202 USD fit a 205 cap
 
 
+def test_an_older_run_finishing_after_a_newer_one_for_the_same_inputs_stores_nothing(client_owner):
+    # two runs for the same inputs, neither marked superseded (a re-run requested by staff while
+    # a redelivered job was still pending, say): the later one has stored its results first
+    fe.network(3)
+    matter = _posted(client_owner)
+    older = MatchRun.objects.get(matter=matter)
+    newer = MatchRun.objects.create(
+        matter=matter, input_fingerprint=older.input_fingerprint, currency=matter.currency
+    )
+    match_runs.match_run_execute(run_id=newer.pk, attempt_key="newer")
+    # when the older one finishes
+    match_runs.match_run_execute(run_id=older.pk, attempt_key="older")
+    # then it is marked superseded, stores no rows, and the matter still shows the newer results
+    older.refresh_from_db()
+    assert older.status == MatchRun.Status.DONE and older.superseded
+    assert not SeatFunnel.objects.filter(run=older).exists()
+    assert match_runs.match_run_current_pk(matter) == newer.pk
+    assert MatchCandidate.objects.filter(run=newer).exists()
+
+
 def test_a_run_for_inputs_that_changed_underneath_is_marked_superseded(client_owner):
     fe.network(2)
     matter = _posted(client_owner)

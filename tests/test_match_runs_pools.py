@@ -143,7 +143,8 @@ def _brute_force(matter, seat, today):
         ),
     )
     keep("rate_cap", lambda p: p.hourly_rate * usd[p.rate_currency] <= cap)
-    keep("languages", lambda p: required <= {language.code for language in p.languages.all()})
+    if required:  # the funnel has no languages step when the matter requires none
+        keep("languages", lambda p: required <= {language.code for language in p.languages.all()})
     keep(
         "no_conflict",
         lambda p: (
@@ -180,6 +181,34 @@ def test_every_seat_matches_a_brute_force_over_the_models(client_owner, seed):
             fe.seat_input(code="DE", seniority=6, hours="30", label="Privacy, Germany"),
         ],
     )
+    _assert_every_seat_matches_the_brute_force(matter)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_seats_in_one_jurisdiction_without_languages_or_counterparties_match_the_brute_force(
+    client_owner, seed
+):
+    # one jurisdiction: the pool skips sorting and searching (its lawyers are already distinct)
+    rng = random.Random(seed)
+    _random_network(rng, 45)
+    matter = fe.matter(
+        by=client_owner,
+        post=True,
+        budget_total=None,
+        rate_cap=Decimal("400"),
+        required_languages=[],
+        counterparties=[],
+        seats=[
+            fe.seat_input(code="DE", seniority=2, hours="10", label="Privacy, Germany"),
+            fe.seat_input(
+                code="DE", area=fe.practice_area("M&A", "Corporate"), hours="20", label="M&A, Germany"
+            ),
+        ],
+    )
+    _assert_every_seat_matches_the_brute_force(matter)
+
+
+def _assert_every_seat_matches_the_brute_force(matter):
     today = timezone.localdate()
     seats = fe.seats_of(matter)
     pools = seat_pools(matter=matter, seats=seats, usd_per_unit=exchange_rates_current(), today=today)
