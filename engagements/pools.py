@@ -547,15 +547,21 @@ class _Network:
             self.response_hours[positions] = medians[found]
 
 
+# Proficiency is 1 to 4 (`practice_area_proficiency_1_to_4`): it fits below 8.
+_PROFICIENCY_SLOTS = 8
+
+
 class _AreaExperience:
     """The pool's experience in the seats' practice areas and their parents: per area, the lawyers
     (sorted) with their years and proficiency."""
 
     def __init__(self, by_area: Mapping[int, Sequence[npt.NDArray[Any]]]):
+        """`by_area`: per area, (lawyer ids, years * `_PROFICIENCY_SLOTS` + proficiency)."""
         self.by_area = {}
-        for area, (profile, years, proficiency) in by_area.items():
+        for area, (profile, packed) in by_area.items():
             order = np.argsort(profile)
-            self.by_area[area] = (profile[order], years[order], proficiency[order])
+            years, proficiency = np.divmod(packed[order], _PROFICIENCY_SLOTS)
+            self.by_area[area] = (profile[order], years.astype(np.float64), proficiency.astype(np.float64))
 
     @classmethod
     def gather(cls, *, seats: Sequence[Seat]) -> "_AreaExperience":
@@ -565,9 +571,14 @@ class _AreaExperience:
             | {seat.practice_area.parent_id for seat in seats if seat.practice_area.parent_id}
         )
         # Not narrowed to the pool: a semi-join on the admissions costs more than the rows it saves.
+        # Years and proficiency (1-4, a constraint) travel as one number: each aggregated column
+        # costs about 0.3 us a row (measured at 100k lawyers: 16k rows, 15 ms in three, 7 in two).
         by_area = _columns_by(
             "e.practice_area_id",
-            [("e.profile_id", np.int64), ("e.years", np.float64), ("e.proficiency", np.float64)],
+            [
+                ("e.profile_id", np.int64),
+                (f"CAST(e.years AS BIGINT) * {_PROFICIENCY_SLOTS} + e.proficiency", np.int64),
+            ],
             f"FROM {_table(PracticeAreaExperience)} e"
             f" WHERE e.practice_area_id IN ({_placeholders(area_ids)})",
             area_ids,

@@ -291,3 +291,36 @@ def test_a_seat_where_nobody_is_admitted_has_an_empty_pool(client_owner):
         SeatFunnel.objects.get(run=run, seat=germany.seat).explanation
         == "1 vetted & active → 0 admitted in DE"
     )
+
+
+def test_experience_years_and_proficiency_reach_the_pool_the_area_before_its_parent(client_owner):
+    privacy = fe.practice_area()
+    deep = fe.network_lawyer("Deep expert", years=23, proficiency=4)
+    novice = fe.network_lawyer("Novice", years=1, proficiency=1)
+    generalist = fe.network_lawyer("Parent area only", area=privacy.parent, years=12, proficiency=2)
+    # a lawyer with both: the seat's own area counts, not the parent's
+    both = fe.network_lawyer("Both", years=3, proficiency=2)
+    PracticeAreaExperience.objects.create(profile=both, practice_area=privacy.parent, years=30, proficiency=4)
+    matter = fe.matter(by=client_owner, post=True, seats=[fe.seat_input()])
+    (pool,) = seat_pools(
+        matter=matter,
+        seats=fe.seats_of(matter),
+        usd_per_unit=exchange_rates_current(),
+        today=timezone.localdate(),
+    )
+    experience = {
+        int(lawyer): (float(years), float(proficiency), bool(matched))
+        for lawyer, years, proficiency, matched in zip(
+            pool.pool.lawyer_id,
+            pool.pool.depth_years,
+            pool.pool.proficiency,
+            pool.pool.practice_match,
+            strict=True,
+        )
+    }
+    assert experience == {
+        deep.pk: (23.0, 4.0, True),
+        novice.pk: (1.0, 1.0, True),
+        generalist.pk: (12.0, 2.0, True),
+        both.pk: (3.0, 2.0, True),
+    }
