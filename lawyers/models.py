@@ -76,6 +76,13 @@ class LawyerProfile(models.Model):
             # these two alone (engagements.pools): no pass over the profiles themselves.
             models.Index(fields=["rate_currency"], condition=MATCHABLE, name="lawyer_profile_matchable_idx"),
             models.Index(fields=["id"], condition=~MATCHABLE, name="lawyer_profile_unmatchable_idx"),
+            # Then reads the columns it scores of a few thousand of them, from this one alone.
+            models.Index(
+                fields=["id"],
+                include=["seniority_years", "weekly_capacity_hours", "hourly_rate", "rate_currency"],
+                condition=MATCHABLE,
+                name="lawyer_profile_match_cols_idx",
+            ),
         ]
 
     def __str__(self) -> str:
