@@ -53,6 +53,20 @@ _FINGERPRINT_SEAT_FIELDS = (
 )
 
 
+# What `matter_fingerprint` reads of the matter.
+_FINGERPRINT_MATTER_FIELDS = (
+    "practice_area",
+    "start_date",
+    "end_date",
+    "engagement_model",
+    "rate_cap",
+    "budget_total",
+    "currency",
+    "required_languages",
+    "counterparties_normalised",
+)
+
+
 def _open_seats(matter: Matter) -> models.QuerySet[Seat]:
     return Seat.objects.filter(matter_id=matter.pk, status=Seat.Status.OPEN).order_by("position", "pk")
 
@@ -203,7 +217,7 @@ def _in_currency(amount_usd: Decimal, usd_per_unit: Decimal) -> Decimal:
 
 def _locked_for_store(run: MatchRun, attempt_key: str) -> tuple[MatchRun, bool] | None:
     """The run locked with its matter, and whether its results may be stored (None: not ours any more)."""
-    matter = Matter.objects.select_for_update().get(pk=run.matter_id)
+    matter = Matter.objects.select_for_update().only(*_FINGERPRINT_MATTER_FIELDS).get(pk=run.matter_id)
     newer = MatchRun.objects.filter(
         matter_id=OuterRef("matter_id"), status=MatchRun.Status.DONE, superseded=False, pk__gt=OuterRef("pk")
     )
@@ -232,6 +246,25 @@ def _mark_superseded(run: MatchRun) -> None:
     run.finished_at = timezone.now()
     run.error = "Superseded: the matter changed, or a newer run finished, before this one did."
     run.save(update_fields=["status", "superseded", "finished_at", "error"])
+
+
+# What storing a run's results sets on it.
+_RESULT_FIELDS = (
+    "status",
+    "finished_at",
+    "duration_ms",
+    "error",
+    "usd_per_unit",
+    "lawyers_considered",
+    "team_status",
+    "team_total_score",
+    "team_total_cost",
+    "team_budget",
+    "team_cheapest_cost",
+    "team_gap",
+    "team_binding",
+    "team_message",
+)
 
 
 def _store(run: MatchRun, outcome: _Outcome, *, attempt_key: str, duration_ms: int) -> MatchRun | None:
@@ -281,7 +314,7 @@ def _store(run: MatchRun, outcome: _Outcome, *, attempt_key: str, duration_ms: i
         locked.team_gap = team.gap if team.feasible else None
         locked.team_binding = team.binding.value if team.binding else ""
         locked.team_message = team.message
-        locked.save()
+        locked.save(update_fields=_RESULT_FIELDS)
         # These results replace any earlier run's: exactly one current run per matter.
         MatchRun.objects.filter(
             matter_id=locked.matter_id, status=MatchRun.Status.DONE, superseded=False
