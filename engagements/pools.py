@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ClientOrganisation
@@ -343,11 +343,10 @@ def _positions(
 # --- the pool ------------------------------------------------------------------------------------
 
 
-def _matchable_currencies() -> list[str]:
-    """The distinct currencies of the matchable lawyers, one index probe each (a loose index scan of
-    `lawyer_profile_matchable_idx`): a few dozen probes rather than a pass over every lawyer."""
-    profiles = LawyerProfile.objects.filter(MATCHABLE).order_by()
-    query = profiles.query
+def _matchable_currencies(matchable: QuerySet[LawyerProfile]) -> list[str]:
+    """The distinct currencies of the `matchable` lawyers, one index probe each (a loose index scan
+    of `lawyer_profile_matchable_idx`): a few dozen probes rather than a pass over every lawyer."""
+    query = matchable.query
     where, params = query.get_compiler(connection=connection).compile(query.where)
     table = _table(LawyerProfile)
     currency = f"{table}.{connection.ops.quote_name('rate_currency')}"
@@ -408,7 +407,7 @@ class _Network:
         dropped here. (One pass over the profiles joined to the admissions, measured at 100k
         lawyers: 3x the time of these.)"""
         matchable = LawyerProfile.objects.filter(MATCHABLE).order_by()
-        present = _matchable_currencies()
+        present = _matchable_currencies(matchable)
         rated = set(currencies)
         convertible = [code for code in present if code in rated]
         active = matchable.filter(rate_currency__in=convertible).count() if convertible else 0

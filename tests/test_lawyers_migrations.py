@@ -17,15 +17,21 @@ def _back_to_the_latest_schema():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.mark.django_db(transaction=True)
-def test_employers_are_filled_and_names_normalised_again_with_the_unified_rule():
+def _migrated_back_with_a_lawyer(target, email):  # type: ignore[no-untyped-def]
+    """The schema migrated back to `target`, its models, and a lawyer profile created with them."""
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    executor.migrate(target)
+    old = executor.loader.project_state(target).apps
     User = old.get_model("accounts", "User")
     profile = old.get_model("lawyers", "LawyerProfile").objects.create(
-        user=User.objects.create(email="old@lawyers.test", full_name="Old Data")
+        user=User.objects.create(email=email, full_name="Old Data")
     )
+    return executor, old, profile
+
+
+@pytest.mark.django_db(transaction=True)
+def test_employers_are_filled_and_names_normalised_again_with_the_unified_rule():
+    executor, old, profile = _migrated_back_with_a_lawyer(BEFORE, "old@lawyers.test")
     Experience = old.get_model("lawyers", "Experience")
     for organisation in ("Müller & Söhne GmbH", "Initech Pte. Ltd."):
         Experience.objects.create(
@@ -63,13 +69,7 @@ def test_dotted_abbreviations_compare_equal_to_their_undotted_spelling_after_000
         [("lawyers", "0003_indexes_for_matching_and_lists")],
         [("lawyers", "0004_renormalise_dotted_abbreviations")],
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    User = old.get_model("accounts", "User")
-    profile = old.get_model("lawyers", "LawyerProfile").objects.create(
-        user=User.objects.create(email="dots@lawyers.test", full_name="Dotted Names")
-    )
+    executor, old, profile = _migrated_back_with_a_lawyer(before, "dots@lawyers.test")
     Experience = old.get_model("lawyers", "Experience")
     for organisation, stored in (
         ("Kestrel L.L.P.", "kestrel l l p"),

@@ -162,49 +162,48 @@ def _brute_force(matter, seat, today):
     return steps, {p.pk for p in left}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_every_seat_matches_a_brute_force_over_the_models(client_owner, seed):
-    rng = random.Random(seed)
-    _random_network(rng, 45)
-    matter = fe.matter(
-        by=client_owner,
-        post=True,
-        budget_total=None,
-        rate_cap=Decimal("350"),
-        required_languages=["en"],
-        counterparties=COUNTERPARTIES,
-        seats=[
+def _two_jurisdictions():  # type: ignore[no-untyped-def]
+    m_and_a = fe.practice_area("M&A", "Corporate")
+    return {
+        "rate_cap": Decimal("350"),
+        "required_languages": ["en"],
+        "counterparties": COUNTERPARTIES,
+        "seats": [
             fe.seat_input(code="SG", seniority=3, hours="20", label="Privacy, Singapore"),
-            fe.seat_input(
-                code="DE", area=fe.practice_area("M&A", "Corporate"), hours="10", label="M&A, Germany"
-            ),
+            fe.seat_input(code="DE", area=m_and_a, hours="10", label="M&A, Germany"),
             fe.seat_input(code="DE", seniority=6, hours="30", label="Privacy, Germany"),
         ],
-    )
-    _assert_every_seat_matches_the_brute_force(matter)
+    }
 
 
-@pytest.mark.parametrize("seed", [4, 5])
-def test_seats_in_one_jurisdiction_without_languages_or_counterparties_match_the_brute_force(
-    client_owner, seed
-):
+def _one_jurisdiction_no_languages_or_counterparties():  # type: ignore[no-untyped-def]
     # one jurisdiction: the pool skips sorting and searching (its lawyers are already distinct)
+    m_and_a = fe.practice_area("M&A", "Corporate")
+    return {
+        "rate_cap": Decimal("400"),
+        "required_languages": [],
+        "counterparties": [],
+        "seats": [
+            fe.seat_input(code="DE", seniority=2, hours="10", label="Privacy, Germany"),
+            fe.seat_input(code="DE", area=m_and_a, hours="20", label="M&A, Germany"),
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("seed", "matter_fields"),
+    [
+        (1, _two_jurisdictions),
+        (2, _two_jurisdictions),
+        (3, _two_jurisdictions),
+        (4, _one_jurisdiction_no_languages_or_counterparties),
+        (5, _one_jurisdiction_no_languages_or_counterparties),
+    ],
+)
+def test_every_seat_matches_a_brute_force_over_the_models(client_owner, seed, matter_fields):
     rng = random.Random(seed)
     _random_network(rng, 45)
-    matter = fe.matter(
-        by=client_owner,
-        post=True,
-        budget_total=None,
-        rate_cap=Decimal("400"),
-        required_languages=[],
-        counterparties=[],
-        seats=[
-            fe.seat_input(code="DE", seniority=2, hours="10", label="Privacy, Germany"),
-            fe.seat_input(
-                code="DE", area=fe.practice_area("M&A", "Corporate"), hours="20", label="M&A, Germany"
-            ),
-        ],
-    )
+    matter = fe.matter(by=client_owner, post=True, budget_total=None, **matter_fields())
     _assert_every_seat_matches_the_brute_force(matter)
 
 

@@ -9,17 +9,9 @@ from django.utils import timezone
 
 from engagements.models import Engagement, MatchCandidate, Matter, TimeEntry
 from tests import factories_engagements as fe
-from tests.factories import TEST_PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, email):  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_post_match_offer_accept_log_time_approve_and_see_the_spend(

@@ -5,18 +5,11 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from lawyers.models import LawyerProfile
-from tests.factories import TEST_PASSWORD, LawyerUserFactory, StaffUserFactory
+from tests.browser.helpers import log_in
+from tests.factories import LawyerUserFactory, StaffUserFactory
 from tests.factories_lawyers import MINIMAL_PDF, jurisdiction, practice_area
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _log_out(page: Page) -> None:
@@ -38,7 +31,7 @@ def test_lawyer_applies_and_staff_approve(page: Page):
     new_york = jurisdiction("US-NY", "New York")
     m_and_a = practice_area("M&A", "Corporate")
 
-    _log_in(page, lawyer.email)
+    log_in(page, lawyer.email)
     page.get_by_role("link", name="My application").click()
     expect(page.get_by_role("heading", name="My application")).to_be_visible()
     expect(page.locator("#missing-list")).to_contain_text("at least one bar admission")
@@ -103,7 +96,7 @@ def test_lawyer_applies_and_staff_approve(page: Page):
     _log_out(page)
 
     # The talent team verifies the admission and approves, in the admin.
-    _log_in(page, staff.email)
+    log_in(page, staff.email)
     page.goto("/admin/lawyers/lawyerprofile/?status__exact=in_review")
     page.get_by_role("link", name="Grace Hopper").click()
     expect(page.locator("body")).to_contain_text("1234567")
@@ -121,7 +114,7 @@ def test_lawyer_applies_and_staff_approve(page: Page):
     assert profile.decisions.filter(to_status="vetted", by=staff).exists()
     assert any(m.subject.startswith("You are vetted") for m in mail.outbox if lawyer.email in m.to)
 
-    _log_in(page, lawyer.email)
+    log_in(page, lawyer.email)
     page.get_by_role("link", name="My application").click()
     expect(page.get_by_test_id("profile-status")).to_have_text("Vetted")
     expect(page.locator("#decision-notice")).to_contain_text("References confirmed.")

@@ -4,7 +4,7 @@ import pytest
 
 from engagements.models import Matter
 from tests import factories_engagements as fe
-from tests.factories import TEST_PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,11 +18,7 @@ def test_client_posts_a_matter_and_sees_the_shortlist_and_team(page, client_owne
     singapore, germany = fe.jurisdiction("SG"), fe.jurisdiction("DE")
 
     # when the client logs in
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", client_owner.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
+    log_in(page, client_owner.email)
 
     # and posts a matter with two seats
     page.goto("/matters/new/")
@@ -74,11 +70,7 @@ def test_the_matter_page_updates_itself_when_the_run_finishes(page, client_owner
     fe.network(3, code="SG")
     matter = fe.matter(by=client_owner, post=True, seats=[fe.seat_input(label="Lead")])
     run = MatchRun.objects.get(matter=matter)
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", client_owner.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
+    log_in(page, client_owner.email)
     page.goto(f"/matters/{matter.pk}/")
     assert page.locator("#run-state").get_attribute("data-state") == "queued"
 
@@ -106,11 +98,7 @@ def test_editing_a_matter_keeps_its_dates_and_the_conflict_check_drops_the_count
         organisation_normalised=normalise_organisation_name("Initech"),
     )
     matter = fe.matter(by=client_owner, post=True, counterparties=[], seats=[fe.seat_input(label="Lead")])
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", client_owner.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
+    log_in(page, client_owner.email)
     page.goto(f"/matters/{matter.pk}/")
     page.wait_for_selector("#run-state[data-state=done]", timeout=15_000)
     assert "Ivo Initech" in page.locator("#matching").inner_text()

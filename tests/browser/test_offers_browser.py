@@ -5,17 +5,9 @@ import pytest
 
 from engagements.models import Engagement, Offer
 from tests import factories_engagements as fe
-from tests.factories import TEST_PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, email):  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_client_offers_a_seat_and_the_lawyer_accepts_after_the_nda(
@@ -26,7 +18,7 @@ def test_client_offers_a_seat_and_the_lawyer_accepts_after_the_nda(
     seat = fe.seats_of(matter)[0]
 
     # when the client opens the matter and sends Ada an offer from the shortlist
-    _log_in(page, client_owner.email)
+    log_in(page, client_owner.email)
     page.goto(f"/matters/{matter.pk}/")
     page.locator(f'#seat-{seat.pk} .candidate[data-lawyer="{ada.pk}"] a.send-offer').click()
     assert page.input_value("#id_hourly_rate") == "250.00"
@@ -40,7 +32,7 @@ def test_client_offers_a_seat_and_the_lawyer_accepts_after_the_nda(
     lawyer_context.set_default_timeout(15_000)
     lawyer = lawyer_context.new_page()
     try:
-        _log_in(lawyer, ada.user.email)
+        log_in(lawyer, ada.user.email)
         lawyer.goto("/offers/")
         lawyer.click(f'.offer-row[data-offer="{offer.pk}"] a')
         assert matter.summary in lawyer.inner_text("#matter-summary")
